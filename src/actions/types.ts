@@ -1,0 +1,46 @@
+// The seam between the Slack button listeners (handlers/) and the report actions (src/actions/).
+// Listeners parse and ack; an ActionExecutor authorizes, deduplicates, executes and audits.
+
+export const ACTION_IDS = {
+  previousLogs: 'crashloop_previous_logs',
+  debugCopy: 'crashloop_debug_copy',
+  sleepOverride: 'crashloop_sleep_override',
+  sleepRevert: 'crashloop_sleep_revert',
+  debugDelete: 'crashloop_debug_delete',
+  rolloutUndo: 'crashloop_rollout_undo',
+  diagnose: 'crashloop_diagnose',
+} as const;
+export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+/** read: logs; debug: copy, override; write: rollback, revert, delete. */
+export type ActionClass = 'read' | 'debug' | 'write';
+
+/** A button click, parsed from a block_actions payload. */
+export interface ActionRequest {
+  actionId: ActionId;
+  /** The opaque id from the button's value; points at server-side state in Redis. */
+  stateId: string;
+  /** Extra choice from a select menu (container name, revision), when the element is a select. */
+  selected?: string;
+  user: { id: string; teamId?: string; name?: string };
+  channel: string;
+  /** The message carrying the button. */
+  messageTs: string;
+  /** Thread of the report (the parent ts); equals messageTs for a parent message. */
+  threadTs: string;
+  /** Slack's unique id of this click (action_ts), part of the idempotency key with the state id. */
+  actionTs: string;
+  responseUrl?: string;
+  triggerId?: string;
+}
+
+export type ActionOutcome =
+  | { status: 'done'; message: string }
+  | { status: 'denied'; message: string }
+  | { status: 'duplicate'; message: string }
+  | { status: 'expired'; message: string }
+  | { status: 'failed'; message: string };
+
+export interface ActionExecutor {
+  execute(request: ActionRequest, signal?: AbortSignal): Promise<ActionOutcome>;
+}
