@@ -1,0 +1,199 @@
+// A local server that speaks enough of the Slack Web API for the bot, reached through WebClient's
+// slackApiUrl (SLACK_API_URL=<url>/api/). It records every call with its parsed arguments, can inject
+// 429 (with Retry-After) and 500 responses, receives file uploads and response_url posts.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** HTTP status the fake answered with (429/500 when injected). */
+  status: number;
+}
+
+export interface RecordedUpload {
+  fileId: string;
+  body: string;
+}
+
+export interface RecordedResponse {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 };
+
+export interface FakeSlack {
+  /** Base URL, e.g. http://127.0.0.1:1234 */
+  url: string;
+  /** For WebClient's slackApiUrl / SLACK_API_URL. */
+  apiUrl: string;
+  calls: RecordedCall[];
+  uploads: RecordedUpload[];
+  responses: RecordedResponse[];
+  /** Successful calls of one method. */
+  callsOf(method: string): RecordedCall[];
+  /** The next `times` calls of `method` fail this way. */
+  failNext(method: string, failure: Failure, times?: number): void;
+  /** A response_url for slash commands and block actions. */
+  responseUrl(id?: string): string;
+  /** Resolves once `predicate` holds, polling the records; rejects after `timeoutMs`. */
+  waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'unfurl_links']);
+
+function parseArgs(contentType: string | undefined, raw: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  }
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(key)) {
+      try {
+        args[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // not JSON: keep the string
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: RecordedCall[] = [];
+  const uploads: RecordedUpload[] = [];
+  const responses: RecordedResponse[] = [];
+  const failures = new Map<string, Failure[]>();
+  let tsCounter = 0;
+  let fileCounter = 0;
+  let base = '';
+
+  const nextTs = (): string => {
+    tsCounter += 1;
+    return `1700000000.${String(tsCounter).padStart(6, '0')}`;
+  };
+
+  const answer = (method: string, args: Record<string, unknown>): unknown => {
+    const channel = typeof args.channel === 'string' ? args.channel : 'C0TEST';
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.test/', team: 'Test', user: 'crashloop', team_id: 'T0TEST', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        return { ok: true, channel, ts, message: { ts, text: args.text, thread_ts: args.thread_ts } };
+      }
+      case 'chat.update':
+        return { ok: true, channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'files.getUploadURLExternal': {
+        fileCounter += 1;
+        const fileId = `F0TEST${fileCounter}`;
+        return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
+      case 'users.info':
+        return { ok: true, user: { id: args.user, name: 'tester', real_name: 'Test User', tz: 'UTC' } };
+      case 'conversations.info':
+        return { ok: true, channel: { id: channel, name: 'ops', is_member: true } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const raw = await readBody(req);
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path.startsWith('/upload/')) {
+        uploads.push({ fileId: path.slice('/upload/'.length), body: raw });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`OK - ${raw.length}`);
+        return;
+      }
+      if (path.startsWith('/response/')) {
+        const body = parseArgs('application/json', raw);
+        responses.push({ id: path.slice('/response/'.length), body });
+        send(res, 200, { ok: true });
+        return;
+      }
+      if (!path.startsWith('/api/')) {
+        send(res, 404, { ok: false, error: 'not_found' });
+        return;
+      }
+      const method = path.slice('/api/'.length);
+      const args = parseArgs(req.headers['content-type'], raw);
+      const queued = failures.get(method);
+      const failure = queued?.shift();
+      if (failure !== undefined) {
+        calls.push({ method, args, status: failure.status });
+        if (failure.status === 429) {
+          send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) });
+        } else {
+          send(res, 500, { ok: false, error: 'internal_error' });
+        }
+        return;
+      }
+      calls.push({ method, args, status: 200 });
+      send(res, 200, answer(method, args));
+    })().catch((error: unknown) => {
+      send(res, 500, { ok: false, error: String(error) });
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+
+  return {
+    url: base,
+    apiUrl: `${base}/api/`,
+    calls,
+    uploads,
+    responses,
+    callsOf: (method) => calls.filter((c) => c.method === method && c.status === 200),
+    failNext(method, failure, times = 1) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < times; i += 1) list.push(failure);
+      failures.set(method, list);
+    },
+    responseUrl: (id = String(Math.random()).slice(2)) => `${base}/response/${id}`,
+    async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = predicate();
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > deadline) throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

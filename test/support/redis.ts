@@ -1,0 +1,90 @@
+// A private, throwaway Redis for tests: a real `redis-server` on a free random port in a temp dir,
+// or the server named by REDIS_URL when set (then only the key prefix isolates tests).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface TestRedis {
+  url: string;
+  /** A fresh prefix for BullMQ queues and keys, unique to this instance. */
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A name no other test uses: queue names, prefixes, channels. */
+export function uniqueName(base: string): string {
+  return `${base}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const prefix = uniqueName('test');
+  const external = process.env.REDIS_URL;
+  if (external !== undefined && external !== '') {
+    return { url: external, prefix, stop: async () => {} };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'crashloop-redis-'));
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const port = await freePort();
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const ready = await waitReady(child);
+    if (ready) {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        prefix,
+        stop: async () => {
+          await stopChild(child);
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    await stopChild(child);
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw new Error('could not start redis-server on a free port; install redis-server or set REDIS_URL');
+}
+
+function waitReady(child: ChildProcess): Promise<boolean> {
+  return new Promise((resolve) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) finish(true);
+    };
+    const finish = (ok: boolean): void => {
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onExit);
+      resolve(ok);
+    };
+    const onExit = (): void => finish(false);
+    child.stdout?.on('data', onData);
+    child.on('exit', onExit);
+    child.on('error', onExit);
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
