@@ -1,0 +1,101 @@
+// A minimal raw-JSON REST client over a KubeConfig. The write side needs the API server's JSON as is:
+// the typed client models drop fields they do not know and turn timestamps into Dates, which would make a
+// restored template differ from kubectl's. Credentials and TLS come from client-node's KubeConfig.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { toClusterError } from '../errors.ts';
+import { ClusterError } from '../types.ts';
+import type { Json } from '../../actions/json.ts';
+
+export type PatchType = 'json' | 'merge' | 'strategic';
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+export interface RestRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: Json;
+  patchType?: PatchType;
+  /** For error messages: "deployment default/api". */
+  what: string;
+  signal?: AbortSignal;
+}
+
+/** Thrown for non-2xx answers, shaped like client-node's ApiException so toClusterError maps it. */
+class HttpStatusError extends Error {
+  readonly code: number;
+  readonly body: string;
+  constructor(code: number, body: string) {
+    super(`HTTP ${code}`);
+    this.code = code;
+    this.body = body;
+  }
+}
+
+export class KubeRest {
+  readonly kubeConfig: KubeConfig;
+  readonly cluster: string;
+  readonly timeoutMs: number;
+
+  constructor(kubeConfig: KubeConfig, options: { cluster?: string; timeoutMs?: number } = {}) {
+    this.kubeConfig = kubeConfig;
+    this.cluster = options.cluster ?? kubeConfig.getCurrentContext();
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  async call(req: RestRequest): Promise<Json> {
+    const text = await this.callText(req);
+    return text === '' ? null : (JSON.parse(text) as Json);
+  }
+
+  /** The raw body of a 2xx answer (logs are plain text). */
+  async callText(req: RestRequest): Promise<string> {
+    const server = this.kubeConfig.getCurrentCluster()?.server;
+    if (server === undefined) throw new ClusterError('UNAVAILABLE', 'The kubeconfig has no current cluster. Set a context (kubectl config use-context).');
+    const url = new URL(server.replace(/\/$/, '') + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const options: RequestOptions = { method: req.method, headers: { Accept: 'application/json' } };
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    if (payload !== undefined) {
+      headers['Content-Type'] = req.method === 'PATCH' ? PATCH_CONTENT_TYPES[req.patchType ?? 'merge'] : 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    options.headers = headers;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);
+    try {
+      return await send(url, options, payload, signal);
+    } catch (err) {
+      throw toClusterError(err, { what: req.what, cluster: this.cluster, aborted: req.signal?.aborted === true, timeoutMs: this.timeoutMs });
+    }
+  }
+}
+
+function send(url: URL, options: RequestOptions, payload: Buffer | undefined, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const doRequest = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const req = doRequest(url, { ...options, signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(text);
+        else reject(new HttpStatusError(status, text));
+      });
+    });
+    req.on('error', (err) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : err));
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
