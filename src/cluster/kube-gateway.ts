@@ -1,0 +1,189 @@
+// The only code that talks to Kubernetes: a ClusterGateway over @kubernetes/client-node.
+// Every call gets the caller's AbortSignal combined with a per-call timeout, and every failure is
+// mapped to a ClusterError (see errors.ts).
+import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Observable, VersionApi } from '@kubernetes/client-node';
+import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/client-node';
+import { ClusterError } from './types.ts';
+import type { ClusterGateway, ListOptions, LogOptions, Workload, WorkloadKind } from './types.ts';
+import { toClusterError } from './errors.ts';
+
+export interface KubeGatewayOptions {
+  /** Kube context to use instead of the current one. */
+  context?: string;
+  /** Path to a kubeconfig file; default: KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Kubeconfig as YAML text (tests, secrets mounted as env). */
+  kubeconfigText?: string;
+  /** Per-call timeout in milliseconds (default 10 s). */
+  timeoutMs?: number;
+  /** Name reported for the cluster; default CLUSTER_NAME, then the context name. */
+  clusterName?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+/** Loads credentials: in-cluster when running in a pod without an explicit kubeconfig, else the kubeconfig. */
+export function loadKubeConfig(options: KubeGatewayOptions = {}): KubeConfig {
+  const env = options.env ?? process.env;
+  const kc = new KubeConfig();
+  const explicit = options.kubeconfigText !== undefined || options.kubeconfig !== undefined || options.context !== undefined || env.KUBECONFIG;
+  try {
+    if (options.kubeconfigText !== undefined) kc.loadFromString(options.kubeconfigText);
+    else if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
+    else if (env.KUBERNETES_SERVICE_HOST && !explicit) kc.loadFromCluster();
+    else kc.loadFromDefault();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ClusterError('UNAVAILABLE', `Cannot load the kubeconfig: ${message}. Set KUBECONFIG to a valid file or pass --context.`, { cause: err });
+  }
+  if (options.context !== undefined) {
+    const names = kc.getContexts().map((c) => c.name);
+    if (!names.includes(options.context)) {
+      const known = names.length > 0 ? ` Known contexts: ${names.join(', ')}.` : '';
+      throw new ClusterError('UNAVAILABLE', `Kube context "${options.context}" is not in the kubeconfig.${known}`);
+    }
+    kc.setCurrentContext(options.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new ClusterError('UNAVAILABLE', 'No cluster configured: no kubeconfig found and not running in a pod. Set KUBECONFIG or run `kubectl config use-context <name>`.');
+  }
+  return kc;
+}
+
+function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
+  return {
+    pre: (request) => {
+      request.setSignal(signal);
+      return new Observable(Promise.resolve(request));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+}
+
+export function labelSelectorOf(workload: Workload): string | undefined {
+  const labels = workload.spec?.selector?.matchLabels;
+  if (!labels) return undefined;
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export class KubeGateway implements ClusterGateway {
+  readonly cluster: string;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly batch: BatchV1Api;
+  private readonly version: VersionApi;
+  private readonly timeoutMs: number;
+
+  constructor(kc: KubeConfig, options: { timeoutMs?: number; clusterName?: string } = {}) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.batch = kc.makeApiClient(BatchV1Api);
+    this.version = kc.makeApiClient(VersionApi);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.cluster = options.clusterName || kc.getCurrentContext() || kc.getCurrentCluster()?.name || 'in-cluster';
+  }
+
+  /** Runs one API call with the caller's signal plus the per-call timeout, mapping failures. */
+  private async call<T>(what: string, signal: AbortSignal | undefined, run: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw toClusterError(signal.reason, { what, cluster: this.cluster, aborted: true });
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      return await run({ middleware: [signalMiddleware(combined)], middlewareMergeStrategy: 'append' });
+    } catch (err) {
+      throw toClusterError(err, { what, cluster: this.cluster, aborted: signal?.aborted === true, timeoutMs: this.timeoutMs });
+    }
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.call('the API server version', signal, (o) => this.version.getCode(o));
+  }
+
+  getPod(namespace: string, name: string, signal?: AbortSignal) {
+    return this.call(`pod ${namespace}/${name}`, signal, (o) => this.core.readNamespacedPod({ name, namespace }, o));
+  }
+
+  async listPods(namespace: string | undefined, options: ListOptions = {}, signal?: AbortSignal) {
+    const what = namespace ? `pods in namespace ${namespace}` : 'pods in all namespaces';
+    const list = await this.call(what, signal, (o) =>
+      namespace ? this.core.listNamespacedPod({ namespace, ...options }, o) : this.core.listPodForAllNamespaces({ ...options }, o),
+    );
+    return list.items;
+  }
+
+  async listEvents(namespace: string, involvedObjectName: string, signal?: AbortSignal) {
+    const fieldSelector = `involvedObject.name=${involvedObjectName},involvedObject.namespace=${namespace}`;
+    const list = await this.call(`events of ${namespace}/${involvedObjectName}`, signal, (o) => this.core.listNamespacedEvent({ namespace, fieldSelector }, o));
+    return list.items;
+  }
+
+  readLogs(namespace: string, pod: string, container: string, options: LogOptions, signal?: AbortSignal) {
+    const what = `${options.previous ? 'previous ' : ''}logs of container ${container} in pod ${namespace}/${pod}`;
+    return this.call(what, signal, (o) =>
+      this.core.readNamespacedPodLog(
+        { name: pod, namespace, container, previous: options.previous, tailLines: options.tailLines, limitBytes: options.limitBytes },
+        o,
+      ),
+    );
+  }
+
+  getWorkload(namespace: string, kind: WorkloadKind, name: string, signal?: AbortSignal): Promise<Workload> {
+    const what = `${kind} ${namespace}/${name}`;
+    const params = { name, namespace };
+    switch (kind) {
+      case 'Deployment':
+        return this.call(what, signal, (o) => this.apps.readNamespacedDeployment(params, o));
+      case 'StatefulSet':
+        return this.call(what, signal, (o) => this.apps.readNamespacedStatefulSet(params, o));
+      case 'DaemonSet':
+        return this.call(what, signal, (o) => this.apps.readNamespacedDaemonSet(params, o));
+      case 'ReplicaSet':
+        return this.call(what, signal, (o) => this.apps.readNamespacedReplicaSet(params, o));
+      case 'Job':
+        return this.call(what, signal, (o) => this.batch.readNamespacedJob(params, o));
+    }
+  }
+
+  async listWorkloads(namespace: string | undefined, kind: WorkloadKind, signal?: AbortSignal): Promise<Workload[]> {
+    const what = `${kind}s in ${namespace ? `namespace ${namespace}` : 'all namespaces'}`;
+    const items = await this.call(what, signal, async (o): Promise<Workload[]> => {
+      switch (kind) {
+        case 'Deployment':
+          return (namespace ? await this.apps.listNamespacedDeployment({ namespace }, o) : await this.apps.listDeploymentForAllNamespaces({}, o)).items;
+        case 'StatefulSet':
+          return (namespace ? await this.apps.listNamespacedStatefulSet({ namespace }, o) : await this.apps.listStatefulSetForAllNamespaces({}, o)).items;
+        case 'DaemonSet':
+          return (namespace ? await this.apps.listNamespacedDaemonSet({ namespace }, o) : await this.apps.listDaemonSetForAllNamespaces({}, o)).items;
+        case 'ReplicaSet':
+          return (namespace ? await this.apps.listNamespacedReplicaSet({ namespace }, o) : await this.apps.listReplicaSetForAllNamespaces({}, o)).items;
+        case 'Job':
+          return (namespace ? await this.batch.listNamespacedJob({ namespace }, o) : await this.batch.listJobForAllNamespaces({}, o)).items;
+      }
+    });
+    return items;
+  }
+
+  async listReplicaSets(namespace: string, options: ListOptions = {}, signal?: AbortSignal) {
+    const list = await this.call(`ReplicaSets in namespace ${namespace}`, signal, (o) => this.apps.listNamespacedReplicaSet({ namespace, ...options }, o));
+    return list.items;
+  }
+
+  async listControllerRevisions(namespace: string, options: ListOptions = {}, signal?: AbortSignal) {
+    const list = await this.call(`ControllerRevisions in namespace ${namespace}`, signal, (o) =>
+      this.apps.listNamespacedControllerRevision({ namespace, ...options }, o),
+    );
+    return list.items;
+  }
+
+  getNode(name: string, signal?: AbortSignal) {
+    return this.call(`node ${name}`, signal, (o) => this.core.readNode({ name }, o));
+  }
+}
+
+/** Builds a gateway from the kubeconfig (or in-cluster credentials). Throws ClusterError when none can be loaded. */
+export function createKubeGateway(options: KubeGatewayOptions = {}): KubeGateway {
+  const env = options.env ?? process.env;
+  const kc = loadKubeConfig(options);
+  return new KubeGateway(kc, { timeoutMs: options.timeoutMs, clusterName: options.clusterName ?? env.CLUSTER_NAME });
+}
