@@ -1,0 +1,148 @@
+// POST /alertmanager: Alertmanager's webhook receiver. A plain Node (req, res) handler, so it mounts as
+// a Bolt customRoute or on any http.Server. authorize (bearer, constant time) -> read (size-capped)
+// -> parse (zod) -> record (Redis + BullMQ; failure = 503 so Alertmanager retries) -> notify -> 200.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlertIngest, IngestSummary } from '../src/alertmanager/ingest.ts';
+import { parseWebhook } from '../src/alertmanager/schema.ts';
+
+export interface AlertmanagerHandlerDeps {
+  /** ALERTMANAGER_TOKEN. */
+  token: string;
+  ingest: AlertIngest;
+  /** Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Budget for the durable part; past it the answer is 503 (Alertmanager retries; retries are idempotent). Default 10 s. */
+  recordTimeoutMs?: number;
+  /** Budget for Slack notes before answering 200 anyway (they finish in the background). Default 10 s. */
+  notifyTimeoutMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+class BodyTooLarge extends Error {}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant-time comparison: equal-length SHA-256 digests, so neither content nor length leaks. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const presented = match?.[1] ?? '';
+  const equal = timingSafeEqual(digest(presented), digest(token));
+  return equal && presented !== '';
+}
+
+function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Stops reading an over-long body without leaving the client stuck writing into a dead socket. */
+function discardRest(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > 16 * limit) req.destroy();
+  });
+  req.resume();
+  res.on('finish', () => {
+    if (!req.complete) setTimeout(() => req.destroy(), 1000).unref();
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  if (deps.token === '') throw new Error('ALERTMANAGER_TOKEN is empty: set it before mounting POST /alertmanager.');
+  const limit = deps.maxBodyBytes ?? 1024 * 1024;
+  const recordTimeoutMs = deps.recordTimeoutMs ?? 10_000;
+  const notifyTimeoutMs = deps.notifyTimeoutMs ?? 10_000;
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+
+  return async (req, res) => {
+    if (req.method !== 'POST') {
+      send(res, 405, { error: 'Use POST: this is the Alertmanager webhook receiver.' }, { allow: 'POST' });
+      return;
+    }
+    if (!bearerMatches(req.headers.authorization, deps.token)) {
+      discardRest(req, res, limit);
+      send(res, 401, { error: 'Missing or wrong bearer token: set http_config.authorization.credentials(_file) in the Alertmanager receiver to ALERTMANAGER_TOKEN.' }, { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        discardRest(req, res, limit);
+        send(res, 413, { error: `Body larger than ${limit} bytes: lower max_alerts in the Alertmanager receiver.` }, { connection: 'close' });
+        return;
+      }
+      send(res, 400, { error: 'Could not read the request body.' });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      send(res, 400, { error: 'The body is not valid JSON; expected an Alertmanager webhook (version 4) payload.' });
+      return;
+    }
+    const parsed = parseWebhook(json);
+    if (!parsed.ok) {
+      send(res, 400, { error: parsed.error });
+      return;
+    }
+
+    let notify: () => Promise<IngestSummary>;
+    let summary: IngestSummary;
+    try {
+      const recorded = await withTimeout(deps.ingest.record(parsed.payload), recordTimeoutMs, 'Recording the alerts in Redis');
+      notify = recorded.notify;
+      summary = recorded.summary;
+    } catch (error) {
+      log('alertmanager: could not record alerts; answering 503 so Alertmanager retries', error);
+      send(res, 503, { error: 'Redis is unavailable: the alerts were not queued. Alertmanager will retry.' }, { 'retry-after': '10' });
+      return;
+    }
+    try {
+      summary = await withTimeout(notify(), notifyTimeoutMs, 'Posting incident notes to Slack');
+    } catch (error) {
+      log('alertmanager: incident notes still in progress or failed; the jobs are queued', error);
+    }
+    send(res, 200, { status: 'ok', ...summary });
+  };
+}
