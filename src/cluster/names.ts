@@ -33,7 +33,8 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /** Parses "name", "ns/name", "kind/name", "ns/kind/name" (kind aliases as kubectl). Throws on malformed input. */
 export function parseTarget(text: string, namespace?: string): ParsedTarget {
   const trimmed = text.trim().replace(/^<|>$/g, '');
-  const parts = trimmed.split('/').filter((p) => p !== '');
+  const parts = trimmed.split('/');
+  if (parts.some((p) => p === '')) throw new Error(`"${text}" is not a target: empty name.`);
   let parsed: ParsedTarget;
   if (parts.length === 1) parsed = { name: parts[0] ?? '' };
   else if (parts.length === 2) {
@@ -85,8 +86,10 @@ export function suggestNames(query: string, names: Iterable<string>, limit = 5):
     if (bare.startsWith(q) || q.startsWith(bare)) score = Math.abs(bare.length - q.length) / 100;
     else if (bare.includes(q)) score = 1;
     else {
-      const d = Math.min(editDistance(q, bare, budget), editDistance(q, bare.slice(0, q.length), budget) + 0.5);
-      if (d <= budget) score = 1 + d;
+      const whole = editDistance(q, bare, budget);
+      const prefix = editDistance(q, bare.slice(0, q.length), budget);
+      if (whole <= budget) score = 1 + whole;
+      else if (prefix <= budget) score = 1.5 + prefix;
     }
     if (score !== undefined) scored.push({ name, score });
   }

@@ -87,10 +87,17 @@ export function crashScore(info: CrashInfo): number {
   return (info.crashLooping ? 1_000_000 : 0) + (info.container !== undefined ? 1 : 0) + info.restarts;
 }
 
-/** Whether the pod belongs in `/crashloop` with no argument. */
+/**
+ * Whether the pod belongs in `/crashloop` with no argument: a container is crash-looping, cannot start, or
+ * has exited with an error and is not back up. A ready container that restarted long ago does not count.
+ */
 export function isCrashing(pod: V1Pod): boolean {
-  const info = crashInfo(pod);
-  if (info.crashLooping) return true;
-  if (info.container === undefined) return false;
-  return pod.status?.phase !== 'Succeeded' && (info.restarts > 0 || BAD_WAITING.has(info.reason ?? ''));
+  if (pod.status?.phase === 'Succeeded') return false;
+  return containersOf(pod).some(({ status }) => {
+    if (!status || !isFailing(status)) return false;
+    const waiting = status.state?.waiting?.reason;
+    if (waiting && BAD_WAITING.has(waiting)) return true;
+    if (status.state?.terminated && status.state.terminated.exitCode !== 0) return true;
+    return !status.ready && status.state?.running !== undefined && (status.restartCount ?? 0) > 0;
+  });
 }
