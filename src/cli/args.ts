@@ -1,0 +1,107 @@
+// Command-line parsing for `crashloop`, with node:util parseArgs. Pure: returns a command or throws CliError(USAGE).
+import { parseArgs } from 'node:util';
+import { CliError, EXIT } from './exit-codes.ts';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface CommonOptions {
+  debug: boolean;
+  color?: boolean;
+}
+
+export interface ClusterOptions {
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  /** Overall deadline for talking to the cluster, milliseconds. */
+  timeoutMs: number;
+}
+
+export type Command =
+  | ({ name: 'help'; topic?: string } & CommonOptions)
+  | ({ name: 'version' } & CommonOptions)
+  | ({ name: 'diagnose-file'; file: string; output: OutputFormat } & CommonOptions)
+  | ({ name: 'diagnose'; target: string; output: OutputFormat } & ClusterOptions & CommonOptions)
+  | ({ name: 'snapshot'; target: string } & ClusterOptions & CommonOptions)
+  | ({ name: 'serve'; argv: string[] } & CommonOptions);
+
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+const COMMANDS = ['diagnose', 'snapshot', 'serve', 'help', 'version'];
+
+function usage(message: string): CliError {
+  return new CliError(EXIT.USAGE, `${message} Run \`crashloop --help\` for usage.`);
+}
+
+export function parseCommandLine(argv: string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { name: 'help', debug: false };
+  if (first === '--version' || first === '-V' || first === 'version') return { name: 'version', debug: false };
+  if (first === '--help' || first === '-h') return { name: 'help', debug: false };
+  if (first === 'help') return { name: 'help', topic: rest[0], debug: false };
+  // `serve` takes its own options; everything after it belongs to the Slack app.
+  if (first === 'serve') return { name: 'serve', argv: rest, debug: rest.includes('--debug') };
+  if (!COMMANDS.includes(first)) {
+    const hint = first.startsWith('-') ? 'Put the command first (diagnose, snapshot, serve).' : `Unknown command "${first}".`;
+    throw usage(hint);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        namespace: { type: 'string', short: 'n' },
+        context: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        snapshot: { type: 'string', short: 'f' },
+        timeout: { type: 'string' },
+        debug: { type: 'boolean' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw usage(err instanceof Error ? err.message.replace(/\.?$/, '.') : 'Invalid options.');
+  }
+  const { values, positionals } = parsed;
+  const common: CommonOptions = { debug: values.debug === true };
+  if (values['no-color']) common.color = false;
+  else if (values.color) common.color = true;
+  if (values.help) return { name: 'help', topic: first, ...common };
+
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw usage(`--output must be text or json, not "${output}".`);
+  if (positionals.length > 1) throw usage(`Expected one target, got ${positionals.length}: ${positionals.join(' ')}.`);
+  const target = positionals[0];
+
+  let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+  if (values.timeout !== undefined) {
+    timeoutSeconds = Number(values.timeout.replace(/s$/, ''));
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`--timeout must be a positive number of seconds, not "${values.timeout}".`);
+  }
+  const cluster: ClusterOptions = { timeoutMs: Math.round(timeoutSeconds * 1000) };
+  if (values.namespace !== undefined) cluster.namespace = values.namespace;
+  if (values.context !== undefined) cluster.context = values.context;
+  if (values.kubeconfig !== undefined) cluster.kubeconfig = values.kubeconfig;
+
+  if (first === 'diagnose') {
+    if (values.snapshot !== undefined) {
+      if (target !== undefined) throw usage('Give either a target or --snapshot FILE, not both.');
+      if (values.namespace !== undefined || values.context !== undefined || values.kubeconfig !== undefined) {
+        throw usage('--namespace, --context and --kubeconfig do not apply to --snapshot.');
+      }
+      return { name: 'diagnose-file', file: values.snapshot, output, ...common };
+    }
+    if (target === undefined) throw usage('Missing target: crashloop diagnose <pod|workload|ns/pod> or --snapshot FILE.');
+    return { name: 'diagnose', target, output, ...cluster, ...common };
+  }
+  // snapshot
+  if (values.snapshot !== undefined) throw usage('`crashloop snapshot` captures from the cluster; use `crashloop diagnose --snapshot FILE` for files.');
+  if (values.output !== undefined && values.output !== 'json') throw usage('`crashloop snapshot` always prints JSON.');
+  if (target === undefined) throw usage('Missing target: crashloop snapshot <pod|workload|ns/pod>.');
+  return { name: 'snapshot', target, ...cluster, ...common };
+}

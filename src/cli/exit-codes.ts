@@ -1,0 +1,27 @@
+// The `crashloop` exit codes. Documented in `crashloop --help` and docs/cli.md; scripts rely on them.
+export const EXIT = {
+  /** Diagnosed (findings or not) or the command did what was asked. */
+  OK: 0,
+  /** Something unexpected broke inside crashloop (a bug: run with --debug and report it). */
+  INTERNAL: 1,
+  /** Bad command line: unknown command or option, missing argument. */
+  USAGE: 2,
+  /** The target did not resolve to one pod: not found, ambiguous, or not in an allowed namespace. */
+  NOT_FOUND: 3,
+  /** The cluster could not be used: unreachable, timed out, credentials rejected, access forbidden, bad kubeconfig. */
+  CLUSTER: 4,
+  /** The --snapshot file is missing, unreadable, not JSON, or not a snapshot. */
+  BAD_SNAPSHOT: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error that ends the command with a given exit code and one line for the user. */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(exitCode: ExitCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,39 @@
+// The `crashloop --help` text. Keep it in step with docs/cli.md.
+export const HELP = `crashloop: diagnose Kubernetes pods stuck in CrashLoopBackOff
+
+Usage:
+  crashloop diagnose <pod|workload|ns/pod> [-n NS] [--context CTX] [--output text|json]
+  crashloop diagnose --snapshot FILE [--output text|json]     (FILE "-" reads stdin)
+  crashloop snapshot <pod|workload|ns/pod> [-n NS] [--context CTX] > snapshot.json
+  crashloop serve [...]                                        run the Slack bot
+  crashloop help | --help | --version
+
+Targets:
+  api-7d9f8c-x2lqp       a pod (all namespaces are searched when -n is not given)
+  prod/api-7d9f8c-x2lqp  a pod in a namespace
+  api, deploy/api        a Deployment, StatefulSet or DaemonSet: its crash-looping pod
+  api-7d                 a name prefix: the crashing pod among the matches
+
+Options:
+  -n, --namespace NS     namespace of the target
+      --context CTX      kube context (default: the current one; KUBECONFIG is honoured)
+      --kubeconfig FILE  kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
+  -o, --output FORMAT    text (default) or json: the report as JSON
+  -f, --snapshot FILE    diagnose a saved snapshot instead of a live pod
+      --timeout SECONDS  deadline for cluster reads (default 30)
+      --no-color         plain text even on a terminal (NO_COLOR is honoured too)
+      --debug            print stack traces on errors
+  -h, --help             this help
+  -V, --version          print the version
+
+\`crashloop snapshot\` prints the captured snapshot with secrets redacted: attach it to bug
+reports, or keep it as a test fixture.
+
+Exit codes:
+  0  diagnosed (whether or not a cause was found)
+  1  internal error (a bug: rerun with --debug and report it)
+  2  usage error
+  3  target not found, ambiguous, or outside the allowed namespaces
+  4  cluster unreachable, timed out, credentials rejected or access forbidden
+  5  invalid snapshot file
+`;
