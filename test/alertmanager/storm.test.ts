@@ -1,6 +1,7 @@
 // An alert storm: 1,000 alerts over 100 workloads, sent as concurrent webhooks, make 100 diagnoses and
 // 100 incident threads, not 1,000.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebhookAlert } from '../../src/alertmanager/schema.ts';
 import { incidentId } from '../../src/queue/types.ts';
 import { crashLoopAlert, payload } from './fixtures.ts';
 import { post, startHarness, type Harness } from './harness.ts';
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 describe('alert storm', () => {
   it('coalesces 1,000 alerts over 100 workloads into exactly 100 jobs and 100 threads', async () => {
-    const alerts = [];
+    const alerts: WebhookAlert[] = [];
     for (let replica = 0; replica < 10; replica += 1) {
       for (let w = 0; w < 100; w += 1) {
         const namespace = w % 2 === 0 ? 'payments' : `team-${w % 7}`;
