@@ -35,6 +35,10 @@ export interface DiagnosisJobData {
   requestedBy?: string;
   /** ISO time the request arrived. */
   requestedAt: string;
+  /** 'list': `/crashloop` alone, answer with the crashing pods; default 'diagnose'. */
+  mode?: 'diagnose' | 'list';
+  /** Namespace globs the requester may look at; undefined = all. */
+  allowedNamespaces?: string[];
 }
 
 /** Redis key of an incident, shared by the incident store and the poster. */

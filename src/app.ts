@@ -1,0 +1,117 @@
+// Builds the Slack app from its dependencies: Bolt over HTTP (POST /slack/events, signatures checked)
+// with /healthz, /readyz and any extra route on the same port, or Socket Mode plus a small HTTP server
+// for those routes when an app token is set.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import bolt from '@slack/bolt';
+import type { ActionExecutor, ActionId } from './actions/types.ts';
+import type { ActionStateStore } from './slack/action-state.ts';
+import type { SlackPoster } from './slack/post.ts';
+import type { JobRouter } from './queue/queues.ts';
+import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
+import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
+
+const { App, HTTPReceiver, LogLevel } = bolt;
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAppDeps {
+  slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string };
+  router: Pick<JobRouter, 'enqueue' | 'clusters'>;
+  states: Pick<ActionStateStore, 'load'>;
+  poster: Pick<SlackPoster, 'postThreadReply'>;
+  executor: ActionExecutor;
+  allowedNamespaces?: string[];
+  /** Extra routes on the same port, e.g. POST /alertmanager. */
+  routes?: Route[];
+  readiness?: ReadinessCheck[];
+  now?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface RunningSlackApp {
+  port: number;
+  registeredActions: ActionId[];
+  stop(): Promise<void>;
+}
+
+function boltLogLevel(level: SlackAppDeps['logLevel']) {
+  switch (level) {
+    case 'debug':
+      return LogLevel.DEBUG;
+    case 'info':
+      return LogLevel.INFO;
+    case 'error':
+      return LogLevel.ERROR;
+    default:
+      return LogLevel.WARN;
+  }
+}
+
+/** Starts the Slack app on `port` (0 = a free port) and returns the port it listens on. */
+export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<RunningSlackApp> {
+  const routes = [...healthRoutes(deps.readiness ?? []), ...(deps.routes ?? [])];
+  const clientOptions = { slackApiUrl: deps.slack.apiUrl };
+  const logLevel = boltLogLevel(deps.logLevel);
+  const handlerDeps = {
+    router: deps.router,
+    states: deps.states,
+    poster: deps.poster,
+    executor: deps.executor,
+    ...(deps.allowedNamespaces === undefined ? {} : { allowedNamespaces: deps.allowedNamespaces }),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.log === undefined ? {} : { log: deps.log }),
+  };
+
+  if (deps.slack.appToken !== undefined) {
+    const app = new App({ token: deps.slack.botToken, appToken: deps.slack.appToken, socketMode: true, clientOptions, logLevel });
+    const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
+    await app.start();
+    const server = createRouteServer(routes);
+    const bound = await listen(server, port);
+    return {
+      port: bound,
+      registeredActions,
+      stop: async () => {
+        await closeServer(server);
+        await app.stop();
+      },
+    };
+  }
+
+  if (deps.slack.signingSecret === undefined) throw new Error('SLACK_SIGNING_SECRET is required over HTTP (or set SLACK_APP_TOKEN for Socket Mode).');
+  const receiver = new HTTPReceiver({
+    signingSecret: deps.slack.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    customRoutes: routes,
+    processBeforeResponse: false,
+    logLevel,
+  });
+  const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
+  const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
+  const server = (await app.start(port)) as Server;
+  const address = server.address() as AddressInfo;
+  return {
+    port: address.port,
+    registeredActions,
+    stop: async () => {
+      server.closeAllConnections();
+      await app.stop();
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

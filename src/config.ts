@@ -1,0 +1,214 @@
+// Configuration from the environment, validated with zod. Every problem is reported at once, each
+// with how to fix it; secret values are never echoed back.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export interface ChannelRoute {
+  /** Every given condition must hold. Namespace and cluster accept `*` globs. */
+  match: { cluster?: string; namespace?: string; labels?: Record<string, string> };
+  channel: string;
+}
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    /** Set: Socket Mode instead of HTTP. */
+    appToken: string | undefined;
+    apiUrl: string;
+  };
+  redisUrl: string;
+  port: number;
+  alertmanagerToken: string | undefined;
+  alertChannel: string | undefined;
+  /** This process's cluster (workers), or the default cluster for commands without a prefix. */
+  clusterName: string | undefined;
+  /** Clusters the web role may route to; the first is the default. */
+  clusters: string[];
+  /** Namespace globs `/crashloop` may look at; undefined = all. */
+  allowedNamespaces: string[] | undefined;
+  routes: ChannelRoute[];
+  /** Path of the authorization policy file the actions read; undefined = actions use their default. */
+  policyFile: string | undefined;
+  /** Prefix for every Redis key and BullMQ queue of this deployment. */
+  redisPrefix: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const secret = (name: string, prefix: string | undefined, how: string) =>
+  optionalText.refine((v) => v === undefined || prefix === undefined || v.startsWith(prefix), {
+    message: `${name} does not look right (it should start with "${prefix ?? ''}"). ${how}`,
+  });
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: secret('SLACK_BOT_TOKEN', 'xoxb-', 'Copy the Bot User OAuth Token from your app\'s "OAuth & Permissions" page.'),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: secret('SLACK_APP_TOKEN', 'xapp-', 'Create an app-level token with the connections:write scope under "Basic Information", or unset it to use HTTP.'),
+  SLACK_API_URL: optionalText.pipe(
+    z.url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/ (unset it to use Slack).' }).optional(),
+  ),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: 'REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379).',
+  }),
+  PORT: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 65535), {
+    message: 'PORT must be a whole number from 0 to 65535 (e.g. PORT=3000).',
+  }),
+  ALERTMANAGER_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'ALERTMANAGER_TOKEN is too short: use at least 16 random characters (e.g. `openssl rand -hex 24`).',
+  }),
+  ALERT_CHANNEL: optionalText.refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v) || /^#?[a-z0-9._-]+$/.test(v), {
+    message: 'ALERT_CHANNEL must be a channel id such as C0123ABCD (right-click the channel > Copy link).',
+  }),
+  CLUSTER_NAME: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v), {
+    message: 'CLUSTER_NAME may hold letters, digits, ".", "_" and "-" only (e.g. prod-eu).',
+  }),
+  CRASHLOOP_CLUSTERS: optionalText,
+  CRASHLOOP_ALLOWED_NAMESPACES: optionalText,
+  CRASHLOOP_ROUTES: optionalText,
+  CRASHLOOP_ROUTES_FILE: optionalText,
+  CRASHLOOP_POLICY_FILE: optionalText,
+  CRASHLOOP_REDIS_PREFIX: optionalText,
+});
+
+const routeSchema = z.object({
+  match: z
+    .object({
+      cluster: z.string().optional(),
+      namespace: z.string().optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+    })
+    .default({}),
+  channel: z.string().min(1),
+});
+const routesSchema = z.union([z.array(routeSchema), z.object({ routes: z.array(routeSchema) }).transform((v) => v.routes)]);
+
+export type Env = Record<string, string | undefined>;
+
+export interface LoadOptions {
+  /** Reads the routes file; injectable for tests. */
+  readFile?: (path: string) => string;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return items.length === 0 ? undefined : items;
+}
+
+function parseRoutes(source: string, where: string, problems: string[]): ChannelRoute[] {
+  let data: unknown;
+  try {
+    data = parseYaml(source);
+  } catch (error) {
+    problems.push(`${where} is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : 'parse error'}). Fix the syntax; see docs/install.md.`);
+    return [];
+  }
+  if (data === null || data === undefined) return [];
+  const parsed = routesSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${where}: ${issue.path.join('.') || '(top)'}: ${issue.message}. Expected a list of { match: { namespace, labels, cluster }, channel }.`);
+    }
+    return [];
+  }
+  return parsed.data;
+}
+
+/** Validates the environment. Throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): Config {
+  const problems: string[] = [];
+  // Field by field, so one bad value does not hide the others.
+  const e: Partial<Record<keyof typeof envSchema.shape, string>> = {};
+  for (const key of Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[]) {
+    const result = envSchema.shape[key].safeParse(env[key]);
+    if (result.success) {
+      if (result.data !== undefined) e[key] = result.data;
+    } else {
+      for (const issue of result.error.issues) problems.push(issue.message);
+    }
+  }
+
+  if (env.SLACK_BOT_TOKEN === undefined || env.SLACK_BOT_TOKEN.trim() === '') {
+    problems.push('SLACK_BOT_TOKEN is not set. Copy the Bot User OAuth Token (xoxb-…) from your app\'s "OAuth & Permissions" page.');
+  }
+  const socketMode = env.SLACK_APP_TOKEN !== undefined && env.SLACK_APP_TOKEN.trim() !== '';
+  if (!socketMode && (env.SLACK_SIGNING_SECRET === undefined || env.SLACK_SIGNING_SECRET.trim() === '')) {
+    problems.push('SLACK_SIGNING_SECRET is not set. Copy the Signing Secret from your app\'s "Basic Information" page (or set SLACK_APP_TOKEN to use Socket Mode).');
+  }
+
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  let routes: ChannelRoute[] = [];
+  if (e.CRASHLOOP_ROUTES !== undefined) routes = parseRoutes(e.CRASHLOOP_ROUTES, 'CRASHLOOP_ROUTES', problems);
+  if (e.CRASHLOOP_ROUTES_FILE !== undefined) {
+    let text: string | undefined;
+    try {
+      text = readFile(e.CRASHLOOP_ROUTES_FILE);
+    } catch {
+      problems.push(`CRASHLOOP_ROUTES_FILE points at ${e.CRASHLOOP_ROUTES_FILE}, which cannot be read. Check the path and the file's permissions.`);
+    }
+    if (text !== undefined) routes = [...routes, ...parseRoutes(text, `CRASHLOOP_ROUTES_FILE (${e.CRASHLOOP_ROUTES_FILE})`, problems)];
+  }
+
+  const clusters = list(e.CRASHLOOP_CLUSTERS) ?? (e.CLUSTER_NAME === undefined ? [] : [e.CLUSTER_NAME]);
+  for (const name of clusters) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) problems.push(`CRASHLOOP_CLUSTERS holds "${name}", which is not a valid cluster name (letters, digits, ".", "_", "-").`);
+  }
+  if (e.CLUSTER_NAME !== undefined && e.CRASHLOOP_CLUSTERS !== undefined && !clusters.includes(e.CLUSTER_NAME)) {
+    problems.push(`CLUSTER_NAME "${e.CLUSTER_NAME}" is not listed in CRASHLOOP_CLUSTERS; add it there.`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN ?? '',
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+    },
+    redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    port: e.PORT === undefined ? 3000 : Number(e.PORT),
+    alertmanagerToken: e.ALERTMANAGER_TOKEN,
+    alertChannel: e.ALERT_CHANNEL,
+    clusterName: e.CLUSTER_NAME,
+    clusters,
+    allowedNamespaces: list(e.CRASHLOOP_ALLOWED_NAMESPACES),
+    routes,
+    policyFile: e.CRASHLOOP_POLICY_FILE,
+    redisPrefix: e.CRASHLOOP_REDIS_PREFIX ?? 'crashloop',
+  };
+}
+
+/** Glob with `*` only, anchored. */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}
+
+/** The channel for an alert or report: the first matching route, else ALERT_CHANNEL. */
+export function routeChannel(
+  config: Pick<Config, 'routes' | 'alertChannel'>,
+  target: { cluster?: string; namespace?: string; labels?: Record<string, string> },
+): string | undefined {
+  for (const route of config.routes) {
+    const m = route.match;
+    if (m.cluster !== undefined && (target.cluster === undefined || !globMatch(m.cluster, target.cluster))) continue;
+    if (m.namespace !== undefined && (target.namespace === undefined || !globMatch(m.namespace, target.namespace))) continue;
+    if (m.labels !== undefined && !Object.entries(m.labels).every(([k, v]) => target.labels?.[k] === v)) continue;
+    return route.channel;
+  }
+  return config.alertChannel;
+}

@@ -1,0 +1,79 @@
+// Plain HTTP routes served next to Slack's endpoint on the same port: /healthz, /readyz and any route
+// another module registers (POST /alertmanager). Shape-compatible with Bolt's CustomRoute.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface Route {
+  path: string;
+  method: string | string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export type ReadinessCheck = { name: string; check: (signal: AbortSignal) => Promise<void> };
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Reads a request body up to `limitBytes`; rejects beyond it. */
+export function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        reject(new Error(`request body larger than ${limitBytes} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** GET /healthz (the process is up) and GET /readyz (every check passes within `timeoutMs`). */
+export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000): Route[] {
+  return [
+    { path: '/healthz', method: 'GET', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+    {
+      path: '/readyz',
+      method: 'GET',
+      handler: (_req, res) => {
+        void (async () => {
+          const results = await Promise.all(
+            checks.map(async ({ name, check }) => {
+              const signal = AbortSignal.timeout(timeoutMs);
+              try {
+                await Promise.race([
+                  check(signal),
+                  new Promise<never>((_r, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true })),
+                ]);
+                return { name, ok: true as const };
+              } catch (error) {
+                return { name, ok: false as const, error: error instanceof Error ? error.message : String(error) };
+              }
+            }),
+          );
+          const ready = results.every((r) => r.ok);
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: results });
+        })();
+      },
+    },
+  ];
+}
+
+/** A bare HTTP server over routes, for roles without Bolt's receiver (worker, Socket Mode). */
+export function createRouteServer(routes: Route[]): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes.find((r) => r.path === path && (Array.isArray(r.method) ? r.method : [r.method]).some((m) => m.toUpperCase() === req.method));
+    if (route === undefined) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    route.handler(req, res);
+  });
+}

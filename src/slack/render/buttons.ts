@@ -1,0 +1,32 @@
+// The report's action buttons. Values carry only an opaque state id; the state lives in Redis.
+import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
+import { LIMITS, truncate, type ButtonElement } from './limits.ts';
+
+export const BUTTON_LABELS: Record<ActionId, string> = {
+  [ACTION_IDS.previousLogs]: 'Previous logs',
+  [ACTION_IDS.debugCopy]: 'Debug copy',
+  [ACTION_IDS.sleepOverride]: 'Sleep-override debug',
+  [ACTION_IDS.sleepRevert]: 'Revert sleep override',
+  [ACTION_IDS.debugDelete]: 'Delete debug copy',
+  [ACTION_IDS.rolloutUndo]: 'Roll back',
+  [ACTION_IDS.diagnose]: 'Diagnose',
+};
+
+export function button(actionId: ActionId, stateId: string, options: { label?: string; style?: 'primary' | 'danger'; confirm?: string } = {}): ButtonElement {
+  const element: ButtonElement = {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: truncate(options.label ?? BUTTON_LABELS[actionId], LIMITS.buttonText), emoji: true },
+    value: truncate(stateId, LIMITS.buttonValue, ''),
+  };
+  if (options.style !== undefined) element.style = options.style;
+  if (options.confirm !== undefined) {
+    element.confirm = {
+      title: { type: 'plain_text', text: 'Are you sure?' },
+      text: { type: 'mrkdwn', text: truncate(options.confirm, 300) },
+      confirm: { type: 'plain_text', text: 'Yes, do it' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    };
+  }
+  return element;
+}

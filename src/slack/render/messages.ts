@@ -1,0 +1,93 @@
+// Short messages in plain words: help, acknowledgements, errors and the list of crashing pods.
+import { ACTION_IDS } from '../../actions/types.ts';
+import { button } from './buttons.ts';
+import { context, escapeMrkdwn, fitBlocks, section, truncate, type Block } from './limits.ts';
+import type { RenderedMessage } from './report.ts';
+
+export const HELP_TEXT = [
+  '*/crashloop* diagnoses pods stuck in CrashLoopBackOff.',
+  '• `/crashloop namespace/pod`: diagnose one pod',
+  '• `/crashloop pod -n namespace`: the same, namespace as a flag',
+  '• `/crashloop deployment-name`: diagnose a crashing pod of that workload',
+  '• `/crashloop cluster/namespace/pod` or `… --cluster name`: pick the cluster',
+  '• `/crashloop`: list the crashing pods you may look at, each with a Diagnose button',
+  '• `/crashloop help`: this text',
+  'The report goes to this channel with the details in its thread.',
+].join('\n');
+
+export function helpMessage(): RenderedMessage {
+  return { text: HELP_TEXT, blocks: [section(HELP_TEXT)] };
+}
+
+export function diagnosingMessage(target: string, cluster: string): RenderedMessage {
+  const text = target === '' ? `Looking for crashing pods in ${cluster}…` : `Diagnosing ${target} in ${cluster}… the report will appear in this channel.`;
+  return { text, blocks: [section(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`)] };
+}
+
+export function notFoundMessage(target: string, message: string, suggestions: string[]): RenderedMessage {
+  const tips = suggestions.slice(0, 10).map((s) => `• \`${escapeMrkdwn(s)}\``).join('\n');
+  const text = `I could not find ${target}: ${message}.${suggestions.length > 0 ? ` Did you mean: ${suggestions.slice(0, 5).join(', ')}?` : ''}`;
+  const blocks: Block[] = [section(`:mag: I could not find \`${escapeMrkdwn(target)}\`: ${escapeMrkdwn(truncate(message, 500))}`)];
+  if (tips !== '') blocks.push(section(`Did you mean:\n${tips}`));
+  blocks.push(context('Try `/crashloop` alone to list the crashing pods, or `/crashloop help`.'));
+  return { text, blocks };
+}
+
+export function ambiguousMessage(target: string, candidates: { namespace: string; name: string; reason: string }[], stateIds: string[]): RenderedMessage {
+  const text = `${target} matches ${candidates.length} pods; pick one.`;
+  return podListMessage(text, candidates, stateIds);
+}
+
+/** A list of pods, each with a Diagnose button; `stateIds[i]` points at candidate i. */
+export function podListMessage(intro: string, pods: { namespace: string; name: string; reason: string }[], stateIds: string[]): RenderedMessage {
+  const blocks: Block[] = [section(escapeMrkdwn(intro))];
+  pods.slice(0, 20).forEach((pod, i) => {
+    const stateId = stateIds[i];
+    const line = `*${escapeMrkdwn(pod.namespace)}/${escapeMrkdwn(pod.name)}*  ${escapeMrkdwn(truncate(pod.reason, 200))}`;
+    if (stateId === undefined) {
+      blocks.push(section(line));
+    } else {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line } }, { type: 'actions', elements: [button(ACTION_IDS.diagnose, stateId)] });
+    }
+  });
+  if (pods.length > 20) blocks.push(context(`…and ${pods.length - 20} more. Narrow it down with \`/crashloop namespace/pod\`.`));
+  return { text: intro, blocks: fitBlocks(blocks) };
+}
+
+export function noCrashingPodsMessage(cluster: string, namespaces: string[] | undefined): RenderedMessage {
+  const where = namespaces === undefined ? 'any namespace' : namespaces.map((n) => `\`${escapeMrkdwn(n)}\``).join(', ');
+  const text = `No pod is crash-looping in ${cluster} (${namespaces === undefined ? 'any namespace' : namespaces.join(', ')}).`;
+  return { text, blocks: [section(`:white_check_mark: No pod is crash-looping in ${escapeMrkdwn(cluster)} (${where}).`)] };
+}
+
+export function unreachableMessage(cluster: string, detail: string, willRetry: boolean): RenderedMessage {
+  const text = willRetry
+    ? `The cluster ${cluster} is not reachable right now (${detail}). I will keep trying with back-off and post the report when it answers.`
+    : `The cluster ${cluster} is still not reachable (${detail}); I gave up. Check the cluster and the bot's credentials, then try again.`;
+  return { text, blocks: [section(`:warning: ${escapeMrkdwn(text)}`)] };
+}
+
+export function forbiddenMessage(target: string, detail: string): RenderedMessage {
+  const text = `I am not allowed to read ${target} (${detail}). Ask an admin to grant the bot's service account read access to pods, events and logs in that namespace.`;
+  return { text, blocks: [section(`:no_entry: ${escapeMrkdwn(text)}`)] };
+}
+
+export function failedMessage(target: string, detail: string): RenderedMessage {
+  const text = `The diagnosis of ${target} failed: ${detail}. Try again, or run \`crashloop diagnose ${target}\` from a terminal.`;
+  return { text, blocks: [section(`:x: ${escapeMrkdwn(text)}`)] };
+}
+
+export function unknownClusterMessage(cluster: string, known: string[]): RenderedMessage {
+  const text = `I do not know a cluster called "${cluster}". Known clusters: ${known.length === 0 ? '(none configured)' : known.join(', ')}.`;
+  return { text, blocks: [section(escapeMrkdwn(text))] };
+}
+
+export function notAvailableMessage(action: string): RenderedMessage {
+  const text = `"${action}" is not available yet in this version of crashloop-bot: nothing was done. The kubectl commands in the thread do the same by hand.`;
+  return { text, blocks: [section(`:construction: ${escapeMrkdwn(text)}`)] };
+}
+
+export function expiredMessage(): RenderedMessage {
+  const text = 'This button has expired (buttons work for 24 hours). Run `/crashloop` again for a fresh report.';
+  return { text, blocks: [section(text)] };
+}

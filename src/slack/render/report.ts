@@ -1,0 +1,124 @@
+// The parent message of a report: the primary cause in one line, key facts and the action buttons.
+// Pure: the same report and context always give the same message.
+import type { Finding, Report } from '../../../diagnostics/types.ts';
+import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
+import { button } from './buttons.ts';
+import { LIMITS, context, escapeMrkdwn, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
+
+export const REPORT_EVENT_TYPE = 'crashloop_report';
+
+export interface ReportMetadata {
+  event_type: typeof REPORT_EVENT_TYPE;
+  event_payload: {
+    cause: string;
+    container: string;
+    namespace: string;
+    pod: string;
+    cluster: string;
+    incident: string;
+  };
+}
+
+export interface RenderContext {
+  cluster: string;
+  /** incidentId(...) of the report's incident, or '' when it has none. */
+  incident?: string;
+  /** State ids for the buttons, one per action; a missing id hides the button. */
+  stateIds?: Partial<Record<ActionId, string>>;
+}
+
+export interface RenderedMessage {
+  text: string;
+  blocks: Block[];
+}
+
+export interface RenderedReport extends RenderedMessage {
+  metadata: ReportMetadata;
+}
+
+export function reportMetadata(report: Report, ctx: RenderContext): ReportMetadata {
+  const primary = report.findings[0];
+  return {
+    event_type: REPORT_EVENT_TYPE,
+    event_payload: {
+      cause: primary?.cause ?? 'none',
+      container: primary?.container ?? '',
+      namespace: report.pod.namespace,
+      pod: report.pod.name,
+      cluster: ctx.cluster,
+      incident: ctx.incident ?? '',
+    },
+  };
+}
+
+/** The rollback target, when the report suggests one. */
+export function rollbackRevision(report: Report): number | undefined {
+  for (const finding of report.findings) {
+    if (finding.fix.kind === 'rollback') return finding.fix.toRevision;
+  }
+  return report.change?.crashesBeganAfter === true ? report.change.fromRevision : undefined;
+}
+
+function keyFacts(report: Report, primary: Finding, ctx: RenderContext): string[] {
+  const facts = [`*Cause:* \`${primary.cause}\``, `*Container:* \`${escapeMrkdwn(primary.container)}\`${primary.containerType === 'main' ? '' : ` (${primary.containerType})`}`];
+  const clock = report.timeline.find((t) => t.container === primary.container) ?? report.timeline[0];
+  if (clock !== undefined) {
+    const exit = clock.lastExitCode === undefined ? '' : `exit ${clock.lastExitCode}`;
+    const reason = clock.lastReason === undefined ? '' : escapeMrkdwn(clock.lastReason);
+    const last = [exit, reason].filter((s) => s !== '').join(' · ');
+    if (last !== '') facts.push(`*Last exit:* ${last}`);
+    facts.push(`*Restarts:* ${clock.restartCount}${clock.backoffSeconds === undefined ? '' : ` · back-off ${clock.backoffSeconds}s`}`);
+  }
+  facts.push(`*Where:* ${escapeMrkdwn(ctx.cluster)} / \`${escapeMrkdwn(report.pod.namespace)}\``);
+  if (report.change?.crashesBeganAfter === true) {
+    facts.push(`*Began after:* revision ${report.change.toRevision}${report.change.changeCause === undefined ? '' : ` (${escapeMrkdwn(truncate(report.change.changeCause, 80))})`}`);
+  }
+  return facts;
+}
+
+function actionButtons(report: Report, ctx: RenderContext): ButtonElement[] {
+  const ids = ctx.stateIds ?? {};
+  const buttons: ButtonElement[] = [];
+  const add = (actionId: ActionId, options: Parameters<typeof button>[2] = {}): void => {
+    const stateId = ids[actionId];
+    if (stateId !== undefined) buttons.push(button(actionId, stateId, options));
+  };
+  add(ACTION_IDS.previousLogs);
+  add(ACTION_IDS.sleepOverride, { confirm: 'Starts a copy of the pod with its command replaced by `sleep`, so you can exec into it. The original pod is not touched.' });
+  add(ACTION_IDS.debugCopy);
+  const revision = rollbackRevision(report);
+  if (revision !== undefined) {
+    add(ACTION_IDS.rolloutUndo, {
+      label: `Roll back to revision ${revision}`,
+      style: 'danger',
+      confirm: `Runs \`kubectl rollout undo --to-revision=${revision}\` on the owning workload in \`${escapeMrkdwn(report.pod.namespace)}\`.`,
+    });
+  }
+  return buttons.slice(0, LIMITS.actionElements);
+}
+
+/** The parent message of a report. */
+export function renderReport(report: Report, ctx: RenderContext): RenderedReport {
+  const target = `${report.pod.namespace}/${report.pod.name}`;
+  const metadata = reportMetadata(report, ctx);
+  const primary = report.findings[0];
+  if (primary === undefined) {
+    const text = `No crash found for ${target}: every container is running without a recent crash.`;
+    return {
+      text,
+      blocks: [section(`:white_check_mark: *${escapeMrkdwn(target)}*: no crash found. Every container is running without a recent crash.`), context(`cluster ${escapeMrkdwn(ctx.cluster)}`)],
+      metadata,
+    };
+  }
+  const title = truncate(primary.title.replace(/\s+/g, ' '), 300);
+  const text = truncate(`${target} is crash-looping: ${title} (${primary.cause})`, LIMITS.fallbackText);
+  const blocks: Block[] = [
+    section(`:rotating_light: *${escapeMrkdwn(target)}* is crash-looping: *${escapeMrkdwn(title)}*`),
+    context(...keyFacts(report, primary, ctx)),
+    section(`*Fix:* ${escapeMrkdwn(truncate(primary.fix.summary, 1000))}`),
+  ];
+  const buttons = actionButtons(report, ctx);
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: buttons });
+  blocks.push(context(`Details, logs and commands in the thread :thread:  ·  confidence ${Math.round(primary.confidence * 100)}%`));
+  return { text, blocks: fitBlocks(blocks), metadata };
+}
