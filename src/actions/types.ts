@@ -44,3 +44,14 @@ export type ActionOutcome =
 export interface ActionExecutor {
   execute(request: ActionRequest, signal?: AbortSignal): Promise<ActionOutcome>;
 }
+
+/** The class of each action, for the authorization policy. `diagnose` only reads. */
+export const ACTION_CLASSES: Record<ActionId, ActionClass> = {
+  [ACTION_IDS.previousLogs]: 'read',
+  [ACTION_IDS.diagnose]: 'read',
+  [ACTION_IDS.debugCopy]: 'debug',
+  [ACTION_IDS.sleepOverride]: 'debug',
+  [ACTION_IDS.sleepRevert]: 'write',
+  [ACTION_IDS.debugDelete]: 'write',
+  [ACTION_IDS.rolloutUndo]: 'write',
+};

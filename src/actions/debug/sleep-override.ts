@@ -1,0 +1,65 @@
+// Sleep override in place: the workload's container sleeps with no probes; the whole original template
+// is kept in an annotation so "Revert" restores it exactly.
+import { arrayAt, clone, isObject, objectAt, stringMap, type Json, type JsonObject } from '../json.ts';
+import { ANNOTATION_PREFIX, sleepContainer } from './build-debug-copy.ts';
+
+export const ORIGINAL_TEMPLATE_ANNOTATION = `${ANNOTATION_PREFIX}/sleep-override-original`;
+export const OVERRIDE_BY_ANNOTATION = `${ANNOTATION_PREFIX}/sleep-override-by`;
+
+/** JSON-pointer escaping of one path segment. */
+function ptr(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export type OverridePlan = { kind: 'patch'; body: Json } | { kind: 'error'; message: string };
+
+export function planSleepOverride(workload: JsonObject, container: string, command: string[], by: string): OverridePlan {
+  const annotations = stringMap(objectAt(workload, 'metadata', 'annotations'));
+  if (annotations[ORIGINAL_TEMPLATE_ANNOTATION] !== undefined) {
+    return { kind: 'error', message: 'A sleep override is already in place on this workload; revert it first.' };
+  }
+  const template = objectAt(workload, 'spec', 'template');
+  if (template === undefined) return { kind: 'error', message: 'The workload has no pod template.' };
+  const next = clone(template);
+  const target = [...arrayAt(next, 'spec', 'initContainers'), ...arrayAt(next, 'spec', 'containers')].find((c) => isObject(c) && c.name === container);
+  if (!isObject(target)) return { kind: 'error', message: `Container "${container}" is not in the workload's template.` };
+  sleepContainer(target, command);
+  const resourceVersion = objectAt(workload, 'metadata')?.resourceVersion;
+  const ops: Json[] = [];
+  // Optimistic concurrency: fail rather than overwrite a change made since we read the workload.
+  if (typeof resourceVersion === 'string') ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
+  if (objectAt(workload, 'metadata', 'annotations') === undefined) ops.push({ op: 'add', path: '/metadata/annotations', value: {} });
+  ops.push(
+    { op: 'add', path: `/metadata/annotations/${ptr(ORIGINAL_TEMPLATE_ANNOTATION)}`, value: JSON.stringify(template) },
+    { op: 'add', path: `/metadata/annotations/${ptr(OVERRIDE_BY_ANNOTATION)}`, value: by },
+    { op: 'replace', path: '/spec/template', value: next },
+  );
+  return { kind: 'patch', body: ops };
+}
+
+export function planRevert(workload: JsonObject): OverridePlan {
+  const saved = stringMap(objectAt(workload, 'metadata', 'annotations'))[ORIGINAL_TEMPLATE_ANNOTATION];
+  if (saved === undefined) return { kind: 'error', message: 'There is no sleep override to revert on this workload (already reverted?).' };
+  let original: Json;
+  try {
+    original = JSON.parse(saved) as Json;
+  } catch {
+    return { kind: 'error', message: `The ${ORIGINAL_TEMPLATE_ANNOTATION} annotation is not valid JSON; restore the template by hand.` };
+  }
+  const ops: Json[] = [];
+  const resourceVersion = objectAt(workload, 'metadata')?.resourceVersion;
+  if (typeof resourceVersion === 'string') ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
+  ops.push(
+    { op: 'replace', path: '/spec/template', value: original },
+    { op: 'remove', path: `/metadata/annotations/${ptr(ORIGINAL_TEMPLATE_ANNOTATION)}` },
+  );
+  if (stringMap(objectAt(workload, 'metadata', 'annotations'))[OVERRIDE_BY_ANNOTATION] !== undefined) {
+    ops.push({ op: 'remove', path: `/metadata/annotations/${ptr(OVERRIDE_BY_ANNOTATION)}` });
+  }
+  return { kind: 'patch', body: ops };
+}
+
+/** Text for the override button's confirm dialog (rendered by the Slack report). */
+export const SLEEP_OVERRIDE_CONFIRM =
+  ':warning: This MODIFIES the workload: its container is replaced by `sleep 3600` with probes removed, which rolls out new pods. ' +
+  'The original template is saved in an annotation and the "Revert" button restores it exactly.';

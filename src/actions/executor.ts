@@ -1,0 +1,188 @@
+// The ActionExecutor behind the report buttons: load the button's state, authorize, claim the
+// idempotency key, execute, audit. Listeners ack first and call execute().
+import type { Redis } from 'ioredis';
+import type { ClusterWriter } from '../cluster/actions/cluster-writer.ts';
+import { ClusterError } from '../cluster/types.ts';
+import { authorize, DEFAULT_POLICY, type Policy } from '../auth/policy.ts';
+import { createAuditLog, jsonLogger, type AuditLog, type Logger } from './audit.ts';
+import { type ActionContext, type ActionSettings, type DebugCleanupJob, type HandlerResult } from './context.ts';
+import { debugCopy, debugDelete } from './handlers/debug-copy.ts';
+import { previousLogs } from './handlers/previous-logs.ts';
+import { rollback } from './handlers/rollout-undo.ts';
+import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
+import type { ActionSlack } from './slack-port.ts';
+import { createStateStore, DEFAULT_BUTTON_TTL_MS, type ActionState, type StateStore } from './state.ts';
+import { ACTION_CLASSES, ACTION_IDS, type ActionExecutor, type ActionId, type ActionOutcome, type ActionRequest } from './types.ts';
+
+export interface ExecutorDeps {
+  redis: Redis;
+  /** Key prefix (CRASHLOOP_REDIS_PREFIX); the audit stream is `<prefix>:audit`. Default "crashloop". */
+  prefix?: string;
+  /** The writer for a cluster, or undefined when this process cannot reach it. */
+  writerFor(cluster: string): ClusterWriter | undefined;
+  slack: ActionSlack;
+  /** Parsed with parsePolicy(); default: read for everyone, debug and write for nobody. */
+  policy?: Policy;
+  logger?: Logger;
+  now?: () => Date;
+  settings?: Partial<ActionSettings>;
+  /** Deletes a debug copy after delayMs (a delayed BullMQ job, see createDebugCleanup). */
+  scheduleDebugCleanup?: (job: DebugCleanupJob, delayMs: number) => Promise<void>;
+  states?: StateStore;
+  idempotency?: IdempotencyStore;
+  audit?: AuditLog;
+}
+
+export interface ActionExecutorHandle extends ActionExecutor {
+  /** Resolves when background work (rollout follows) has finished; for tests and graceful shutdown. */
+  drain(): Promise<void>;
+  readonly states: StateStore;
+}
+
+type Handler = (ctx: ActionContext) => Promise<HandlerResult>;
+
+const HANDLERS: Partial<Record<ActionId, Handler>> = {
+  [ACTION_IDS.previousLogs]: previousLogs,
+  [ACTION_IDS.debugCopy]: debugCopy,
+  [ACTION_IDS.debugDelete]: debugDelete,
+  [ACTION_IDS.sleepOverride]: sleepOverride,
+  [ACTION_IDS.sleepRevert]: sleepRevert,
+  [ACTION_IDS.rolloutUndo]: rollback,
+};
+
+/** Read actions may be repeated after a minute; debug and write ones once per button. */
+const READ_REPEAT_MS = 60_000;
+
+export function settingsFromEnv(env: Record<string, string | undefined> = process.env): Partial<ActionSettings> {
+  const out: Partial<ActionSettings> = {};
+  if (env.ACTIONS_DRY_RUN !== undefined) out.dryRun = /^(1|true|yes)$/i.test(env.ACTIONS_DRY_RUN.trim());
+  const ttl = Number.parseInt(env.ACTIONS_DEBUG_TTL_SECONDS ?? '', 10);
+  if (Number.isInteger(ttl) && ttl > 0) out.debugTtlSeconds = ttl;
+  if (env.ACTIONS_DEBUG_COMMAND !== undefined && env.ACTIONS_DEBUG_COMMAND.trim() !== '') out.debugCommand = env.ACTIONS_DEBUG_COMMAND.trim().split(/\s+/);
+  return out;
+}
+
+export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
+  const prefix = deps.prefix ?? 'crashloop';
+  const logger = deps.logger ?? jsonLogger;
+  const now = deps.now ?? (() => new Date());
+  const policy = deps.policy ?? DEFAULT_POLICY;
+  const states = deps.states ?? createStateStore(deps.redis, { prefix, now });
+  const idem = deps.idempotency ?? createIdempotencyStore(deps.redis, prefix);
+  const audit = deps.audit ?? createAuditLog(deps.redis, logger, { prefix });
+  const settings: ActionSettings = {
+    dryRun: false,
+    debugCommand: ['sleep', '3600'],
+    debugTtlSeconds: 3600,
+    followTimeoutMs: 10 * 60_000,
+    followPollMs: 2000,
+    logTailLines: 40,
+    ...deps.settings,
+  };
+  const pending = new Set<Promise<unknown>>();
+
+  const background = (task: () => Promise<unknown>): void => {
+    const p = task()
+      .catch((err: unknown) => logger.warn({ msg: 'background action task failed', error: String(err) }))
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  async function record(request: ActionRequest, state: ActionState | null, outcome: ActionOutcome): Promise<void> {
+    const entry = {
+      at: now().toISOString(),
+      actionId: request.actionId,
+      actionClass: ACTION_CLASSES[request.actionId],
+      user: request.user.id,
+      cluster: state?.cluster,
+      namespace: state?.namespace,
+      target: state === null ? undefined : state.workload === undefined ? `Pod/${state.pod}` : `${state.workload.kind}/${state.workload.name}`,
+      incident: state?.incident,
+      channel: request.channel,
+      threadTs: request.threadTs,
+      stateId: request.stateId,
+      outcome: outcome.status,
+      message: outcome.message,
+      dryRun: settings.dryRun,
+    };
+    // The three records are independent: a Slack outage must not lose the stream entry, nor the reverse.
+    const results = await Promise.allSettled([
+      audit.record(entry),
+      deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: auditText(outcome) }),
+    ]);
+    for (const r of results) if (r.status === 'rejected') logger.warn({ msg: 'audit record failed', error: String(r.reason) });
+  }
+
+  async function execute(request: ActionRequest, signal?: AbortSignal): Promise<ActionOutcome> {
+    const actionClass = ACTION_CLASSES[request.actionId];
+    const handler = HANDLERS[request.actionId];
+    const state = await states.load(request.stateId);
+    if (state === null) {
+      const outcome: ActionOutcome = { status: 'expired', message: `<@${request.user.id}> clicked an expired button (buttons last 24 h). Run \`/crashloop <namespace>/<pod>\` again for fresh ones.` };
+      await record(request, null, outcome);
+      return outcome;
+    }
+    if (handler === undefined) {
+      const outcome: ActionOutcome = { status: 'failed', message: `The ${request.actionId} button is not a report action.` };
+      await record(request, state, outcome);
+      return outcome;
+    }
+    const groupIds = await deps.slack.userGroups(request.user.id).catch(() => []);
+    const decision = authorize(policy, { userId: request.user.id, groupIds }, state.namespace, actionClass);
+    if (!decision.allowed) {
+      const outcome: ActionOutcome = { status: 'denied', message: decision.reason };
+      await record(request, state, outcome);
+      return outcome;
+    }
+    const key = `${request.actionId}:${request.stateId}${request.selected === undefined ? '' : `:${request.selected}`}`;
+    const ttl = actionClass === 'read' ? READ_REPEAT_MS : Math.max(Date.parse(state.expiresAt) - now().getTime(), 0) + DEFAULT_BUTTON_TTL_MS;
+    const claim = await idem.claim(key, ttl);
+    if (!claim.claimed) {
+      const outcome: ActionOutcome = { status: 'duplicate', message: claim.previous === null ? `<@${request.user.id}> clicked again while the action was still running; it runs once.` : `<@${request.user.id}> clicked again; already done, nothing more changed: ${claim.previous}` };
+      await record(request, state, outcome);
+      return outcome;
+    }
+    const writer = deps.writerFor(state.cluster);
+    let outcome: ActionOutcome;
+    if (writer === undefined) {
+      outcome = { status: 'failed', message: `This bot process has no access to cluster "${state.cluster}"; nothing was done.` };
+    } else {
+      const ctx: ActionContext = {
+        request,
+        state,
+        writer,
+        slack: deps.slack,
+        states,
+        settings,
+        now,
+        ...(signal === undefined ? {} : { signal }),
+        background,
+        scheduleDebugCleanup: deps.scheduleDebugCleanup ?? (async () => logger.warn({ msg: 'no debug cleanup scheduler; the copy relies on activeDeadlineSeconds' })),
+      };
+      try {
+        outcome = await handler(ctx);
+      } catch (err) {
+        const why = err instanceof ClusterError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+        outcome = { status: 'failed', message: `<@${request.user.id}>'s ${request.actionId.replace('crashloop_', '').replace(/_/g, ' ')} failed: ${why}` };
+      }
+    }
+    if (outcome.status === 'done') await idem.complete(key, outcome.message, ttl);
+    else await idem.release(key);
+    await record(request, state, outcome);
+    return outcome;
+  }
+
+  return {
+    execute,
+    states,
+    async drain() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+function auditText(outcome: ActionOutcome): string {
+  const icon = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', failed: ':x:' }[outcome.status];
+  return `${icon} ${outcome.message}`;
+}

@@ -1,0 +1,60 @@
+// "Previous logs": the redacted logs of the crashed instance, last lines inline, the whole as a file.
+import { redactText } from '../../../diagnostics/redact.ts';
+import { ClusterError } from '../../cluster/types.ts';
+import { ACTION_IDS } from '../types.ts';
+import { post, who, type ActionContext, type HandlerResult } from '../context.ts';
+import type { SlackBlock } from '../slack-port.ts';
+
+const INLINE_CHARS = 2800;
+
+function lastLines(text: string, lines: number): string {
+  const all = text.replace(/\n$/, '').split('\n');
+  let tail = all.slice(-lines).join('\n');
+  if (tail.length > INLINE_CHARS) tail = `…${tail.slice(tail.length - INLINE_CHARS)}`;
+  return tail;
+}
+
+function isNoPrevious(err: unknown): boolean {
+  return err instanceof ClusterError && err.code === 'BAD_REQUEST' && /previous terminated container/i.test(err.message);
+}
+
+export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
+  const { state, request } = ctx;
+  const containers = state.containers ?? (state.container === undefined ? [] : [state.container]);
+  const container = request.selected ?? state.container ?? containers[0];
+  if (container === undefined) return { status: 'failed', message: `${who(ctx)} asked for logs of ${state.namespace}/${state.pod}, but no container is known.` };
+  if (containers.length > 0 && !containers.includes(container)) {
+    return { status: 'failed', message: `${who(ctx)} asked for logs of unknown container "${container}" in ${state.namespace}/${state.pod}.` };
+  }
+  let text: string;
+  let which = 'previous';
+  let why = '';
+  try {
+    text = await ctx.writer.readLog(state.namespace, state.pod, container, true, ctx.signal);
+  } catch (err) {
+    if (!isNoPrevious(err)) throw err;
+    text = await ctx.writer.readLog(state.namespace, state.pod, container, false, ctx.signal);
+    which = 'current';
+    why = `There is no previous instance of \`${container}\` (it has not restarted since the pod started, or the kubelet no longer keeps it), so these are the *current* logs.\n`;
+  }
+  const redacted = redactText(text);
+  const title = `${which} logs of ${state.namespace}/${state.pod} [${container}]`;
+  const body = redacted.trim() === '' ? '(empty: the container wrote nothing)' : lastLines(redacted, ctx.settings.logTailLines);
+  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `${why}*Last lines of the ${title}* (secrets redacted):\n\`\`\`${body.replace(/```/g, "'''")}\`\`\`` } }];
+  const others = containers.filter((c) => c !== container);
+  // One button per other container (init included): each carries its own state, so the listener stays generic.
+  for (const other of others.slice(0, 10)) {
+    const stateId = await ctx.states.save({ ...stripState(state), container: other, containers });
+    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.previousLogs, value: stateId, text: { type: 'plain_text', text: `Logs of ${other}`.slice(0, 75) } }] });
+  }
+  await post(ctx, `${why}Last lines of the ${title}`, blocks);
+  if (redacted.trim() !== '') {
+    await ctx.slack.uploadFile({ channel: request.channel, threadTs: request.threadTs, filename: `${state.pod}-${container}-${which}.log`, content: redacted, title });
+  }
+  return { status: 'done', message: `${who(ctx)} viewed the ${title}` };
+}
+
+function stripState(state: ActionContext['state']): Omit<ActionContext['state'], 'v' | 'expiresAt'> {
+  const { v: _v, expiresAt: _e, ...rest } = state;
+  return rest;
+}
