@@ -1,7 +1,9 @@
 // What every action handler gets, and what it returns.
 import type { ClusterWriter } from '../cluster/actions/cluster-writer.ts';
 import type { ActionSlack, SlackBlock } from './slack-port.ts';
-import type { ActionState, StateStore } from './state.ts';
+import type { ActionState, ActionStateStore } from '../slack/action-state.ts';
+import { incidentId } from '../queue/types.ts';
+import type { RollbackKind } from './rollback/plan-rollback.ts';
 import type { ActionRequest } from './types.ts';
 import { button } from '../slack/render/buttons.ts';
 import type { ActionId } from './types.ts';
@@ -26,7 +28,7 @@ export interface ActionContext {
   state: ActionState;
   writer: ClusterWriter;
   slack: ActionSlack;
-  states: StateStore;
+  states: Pick<ActionStateStore, 'load' | 'save'>;
   settings: ActionSettings;
   now: () => Date;
   signal?: AbortSignal;
@@ -35,7 +37,7 @@ export interface ActionContext {
   scheduleDebugCleanup(job: DebugCleanupJob, delayMs: number): Promise<void>;
 }
 
-/** Result of a handler: `message` is the audit line ("<@U1> rolled back …"). A failed one changed nothing. */
+/** Result of a handler: `message` is the audit line without the user ("rolled back api to revision 6"). */
 export type HandlerResult = { status: 'done' | 'failed'; message: string };
 
 export function post(ctx: ActionContext, text: string, blocks?: SlackBlock[]): Promise<{ ts: string }> {
@@ -43,16 +45,30 @@ export function post(ctx: ActionContext, text: string, blocks?: SlackBlock[]): P
 }
 
 /** A section with one button whose state is saved now. */
-export async function messageWithButton(ctx: ActionContext, text: string, actionId: ActionId, label: string, state: Omit<ActionState, 'v' | 'expiresAt'>, options: { style?: 'primary' | 'danger'; confirm?: string } = {}): Promise<SlackBlock[]> {
-  const stateId = await ctx.states.save(state);
+export async function messageWithButton(ctx: ActionContext, text: string, actionId: ActionId, label: string, extra: Partial<ActionState>, options: { style?: 'primary' | 'danger'; confirm?: string } = {}): Promise<SlackBlock[]> {
+  const stateId = await ctx.states.save(followUpState(ctx, extra));
   return [
     { type: 'section', text: { type: 'mrkdwn', text } },
     { type: 'actions', elements: [{ ...button(actionId, stateId, { label, ...options }) }] },
   ];
 }
 
-export function who(ctx: ActionContext): string {
-  return `<@${ctx.request.user.id}>`;
+/** State for a button posted by an action: the clicked button's state, pointing at this thread. */
+export function followUpState(ctx: ActionContext, extra: Partial<ActionState>): ActionState {
+  return { ...ctx.state, channel: ctx.request.channel, threadTs: ctx.request.threadTs, createdAt: ctx.now().toISOString(), ...extra };
+}
+
+const ROLLBACK_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** The owning workload when it is one the actions can patch. */
+export function workloadOf(state: ActionState): { kind: RollbackKind; name: string } | undefined {
+  const w = state.workload;
+  if (w === undefined || !ROLLBACK_KINDS.includes(w.kind)) return undefined;
+  return { kind: w.kind as RollbackKind, name: w.name };
+}
+
+export function incidentOf(state: ActionState): string | undefined {
+  return state.incident === undefined ? undefined : incidentId(state.incident);
 }
 
 export function dryRunNote(ctx: ActionContext): string {

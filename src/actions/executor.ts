@@ -12,7 +12,8 @@ import { rollback } from './handlers/rollout-undo.ts';
 import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import type { ActionSlack } from './slack-port.ts';
-import { createStateStore, DEFAULT_BUTTON_TTL_MS, type ActionState, type StateStore } from './state.ts';
+import { ActionStateStore, type ActionState } from '../slack/action-state.ts';
+import { incidentId } from '../queue/types.ts';
 import { ACTION_CLASSES, ACTION_IDS, type ActionExecutor, type ActionId, type ActionOutcome, type ActionRequest } from './types.ts';
 
 export interface ExecutorDeps {
@@ -29,7 +30,13 @@ export interface ExecutorDeps {
   settings?: Partial<ActionSettings>;
   /** Deletes a debug copy after delayMs (a delayed BullMQ job, see createDebugCleanup). */
   scheduleDebugCleanup?: (job: DebugCleanupJob, delayMs: number) => Promise<void>;
-  states?: StateStore;
+  /** The button state store the report renderer writes (default: one over `redis` with `prefix`). */
+  states?: Pick<ActionStateStore, 'load' | 'save' | 'ttl'>;
+  /**
+   * Post the audit line in the thread from here. Off by default because the report-action listener
+   * posts the outcome in the thread itself; turn on where no listener does.
+   */
+  threadAudit?: boolean;
   idempotency?: IdempotencyStore;
   audit?: AuditLog;
 }
@@ -37,7 +44,7 @@ export interface ExecutorDeps {
 export interface ActionExecutorHandle extends ActionExecutor {
   /** Resolves when background work (rollout follows) has finished; for tests and graceful shutdown. */
   drain(): Promise<void>;
-  readonly states: StateStore;
+  readonly states: Pick<ActionStateStore, 'load' | 'save' | 'ttl'>;
 }
 
 type Handler = (ctx: ActionContext) => Promise<HandlerResult>;
@@ -53,6 +60,7 @@ const HANDLERS: Partial<Record<ActionId, Handler>> = {
 
 /** Read actions may be repeated after a minute; debug and write ones once per button. */
 const READ_REPEAT_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): Partial<ActionSettings> {
   const out: Partial<ActionSettings> = {};
@@ -68,7 +76,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
   const logger = deps.logger ?? jsonLogger;
   const now = deps.now ?? (() => new Date());
   const policy = deps.policy ?? DEFAULT_POLICY;
-  const states = deps.states ?? createStateStore(deps.redis, { prefix, now });
+  const states = deps.states ?? new ActionStateStore(deps.redis, { prefix });
   const idem = deps.idempotency ?? createIdempotencyStore(deps.redis, prefix);
   const audit = deps.audit ?? createAuditLog(deps.redis, logger, { prefix });
   const settings: ActionSettings = {
@@ -89,7 +97,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     pending.add(p);
   };
 
-  async function record(request: ActionRequest, state: ActionState | null, outcome: ActionOutcome): Promise<void> {
+  async function record(request: ActionRequest, state: ActionState | undefined, outcome: ActionOutcome): Promise<void> {
     const entry = {
       at: now().toISOString(),
       actionId: request.actionId,
@@ -97,8 +105,8 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       user: request.user.id,
       cluster: state?.cluster,
       namespace: state?.namespace,
-      target: state === null ? undefined : state.workload === undefined ? `Pod/${state.pod}` : `${state.workload.kind}/${state.workload.name}`,
-      incident: state?.incident,
+      target: state === undefined ? undefined : state.workload === undefined ? `Pod/${state.pod}` : `${state.workload.kind}/${state.workload.name}`,
+      incident: state?.incident === undefined ? undefined : incidentId(state.incident),
       channel: request.channel,
       threadTs: request.threadTs,
       stateId: request.stateId,
@@ -109,7 +117,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     // The three records are independent: a Slack outage must not lose the stream entry, nor the reverse.
     const results = await Promise.allSettled([
       audit.record(entry),
-      deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: auditText(outcome) }),
+      deps.threadAudit === true ? deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: auditText(request, outcome) }) : Promise.resolve(),
     ]);
     for (const r of results) if (r.status === 'rejected') logger.warn({ msg: 'audit record failed', error: String(r.reason) });
   }
@@ -118,9 +126,9 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     const actionClass = ACTION_CLASSES[request.actionId];
     const handler = HANDLERS[request.actionId];
     const state = await states.load(request.stateId);
-    if (state === null) {
-      const outcome: ActionOutcome = { status: 'expired', message: `<@${request.user.id}> clicked an expired button (buttons last 24 h). Run \`/crashloop <namespace>/<pod>\` again for fresh ones.` };
-      await record(request, null, outcome);
+    if (state === undefined) {
+      const outcome: ActionOutcome = { status: 'expired', message: 'this button has expired (buttons last 24 h). Run `/crashloop <namespace>/<pod>` again for fresh ones.' };
+      await record(request, undefined, outcome);
       return outcome;
     }
     if (handler === undefined) {
@@ -136,10 +144,14 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       return outcome;
     }
     const key = `${request.actionId}:${request.stateId}${request.selected === undefined ? '' : `:${request.selected}`}`;
-    const ttl = actionClass === 'read' ? READ_REPEAT_MS : Math.max(Date.parse(state.expiresAt) - now().getTime(), 0) + DEFAULT_BUTTON_TTL_MS;
+    // Debug and write keys outlive the button (its TTL plus a day) so no later click can run it again.
+    const ttl = actionClass === 'read' ? READ_REPEAT_MS : Math.max(await states.ttl(request.stateId), 0) * 1000 + DAY_MS;
     const claim = await idem.claim(key, ttl);
     if (!claim.claimed) {
-      const outcome: ActionOutcome = { status: 'duplicate', message: claim.previous === null ? `<@${request.user.id}> clicked again while the action was still running; it runs once.` : `<@${request.user.id}> clicked again; already done, nothing more changed: ${claim.previous}` };
+      const outcome: ActionOutcome = {
+        status: 'duplicate',
+        message: claim.previous === null ? 'this action is already running; it runs once.' : `already done, nothing more changed (${claim.previous}).`,
+      };
       await record(request, state, outcome);
       return outcome;
     }
@@ -164,7 +176,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
         outcome = await handler(ctx);
       } catch (err) {
         const why = err instanceof ClusterError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-        outcome = { status: 'failed', message: `<@${request.user.id}>'s ${request.actionId.replace('crashloop_', '').replace(/_/g, ' ')} failed: ${why}` };
+        outcome = { status: 'failed', message: `${request.actionId.replace('crashloop_', '').replace(/_/g, ' ')} failed: ${why}` };
       }
     }
     if (outcome.status === 'done') await idem.complete(key, outcome.message, ttl);
@@ -182,7 +194,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
   };
 }
 
-function auditText(outcome: ActionOutcome): string {
+function auditText(request: ActionRequest, outcome: ActionOutcome): string {
   const icon = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', failed: ':x:' }[outcome.status];
-  return `${icon} ${outcome.message}`;
+  return `${icon} <@${request.user.id}> ${outcome.message}`;
 }

@@ -92,5 +92,5 @@ export function authorize(policy: Policy, who: Principal, namespace: string, act
   const what = actionClass === 'read' ? 'read logs' : actionClass === 'debug' ? 'run debug actions (debug copy, sleep override)' : 'run write actions (rollback, revert, delete)';
   const why = actionClass === 'read' ? '' : ` ${actionClass[0]?.toUpperCase()}${actionClass.slice(1)} actions are off for everyone until configured.`;
   const fix = HOW_TO_ENABLE.replace('<namespace>', namespace).replace('<class>', actionClass).replace('<your user id or group id>', who.userId);
-  return { allowed: false, reason: `<@${who.userId}> may not ${what} in namespace ${namespace}.${why} ${fix}` };
+  return { allowed: false, reason: `may not ${what} in namespace ${namespace}.${why} ${fix}` };
 }

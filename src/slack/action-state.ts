@@ -24,6 +24,8 @@ export interface ActionState {
   incident?: IncidentKey;
   /** BullMQ job that produced the report. */
   jobId?: string;
+  /** The debug copy a "Delete now" button deletes (set by src/actions). */
+  debugPod?: string;
   createdAt: string;
 }
 

@@ -3,7 +3,7 @@ import { ClusterError } from '../../cluster/types.ts';
 import { arrayAt, isObject, objectAt, stringMap } from '../json.ts';
 import { ACTION_IDS } from '../types.ts';
 import { buildDebugCopy, DEBUG_ANNOTATIONS, execCommand } from '../debug/build-debug-copy.ts';
-import { dryRunNote, messageWithButton, post, who, type ActionContext, type HandlerResult } from '../context.ts';
+import { dryRunNote, incidentOf, messageWithButton, post, type ActionContext, type HandlerResult } from '../context.ts';
 
 export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
@@ -16,7 +16,7 @@ export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
     command: settings.debugCommand,
     ttlSeconds: settings.debugTtlSeconds,
     createdBy: ctx.request.user.name ?? ctx.request.user.id,
-    ...(state.incident === undefined ? {} : { incident: state.incident }),
+    ...(incidentOf(state) === undefined ? {} : { incident: incidentOf(state) }),
     now: ctx.now(),
   });
   const created = await ctx.writer.createPod(state.namespace, copy, { dryRun: settings.dryRun, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
@@ -29,25 +29,25 @@ export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
   const text =
     `Debug copy \`${name}\` of \`${state.pod}\`: \`${container}\` runs \`${settings.debugCommand.join(' ')}\` with no probes, no labels and no owner; the workload is untouched. ` +
     `It is deleted at ${expiresAt}.${dryRunNote(ctx)}\n\`\`\`${command}\`\`\``;
-  const blocks = await messageWithButton(ctx, text, ACTION_IDS.debugDelete, 'Delete now', { cluster: state.cluster, namespace: state.namespace, pod: state.pod, debugPod: name, ...(state.incident === undefined ? {} : { incident: state.incident }) }, { style: 'danger' });
+  const blocks = await messageWithButton(ctx, text, ACTION_IDS.debugDelete, 'Delete now', { debugPod: name }, { style: 'danger' });
   await post(ctx, `Debug copy ${name}: ${command}`, blocks);
-  return { status: 'done', message: `${who(ctx)} created debug copy ${name} of ${state.namespace}/${state.pod} (expires ${expiresAt})${dryRunNote(ctx)}` };
+  return { status: 'done', message: `created debug copy ${name} of ${state.namespace}/${state.pod} (expires ${expiresAt})${dryRunNote(ctx)}` };
 }
 
 export async function debugDelete(ctx: ActionContext): Promise<HandlerResult> {
   const { state } = ctx;
   const name = state.debugPod;
-  if (name === undefined) return { status: 'failed', message: `${who(ctx)} clicked "Delete now" but the button names no debug copy.` };
+  if (name === undefined) return { status: 'failed', message: `clicked "Delete now" but the button names no debug copy.` };
   try {
     const pod = await ctx.writer.getPod(state.namespace, name, ctx.signal);
     // Only ever delete what we created.
     if (stringMap(objectAt(pod, 'metadata', 'annotations'))[DEBUG_ANNOTATIONS.copyOf] === undefined) {
-      return { status: 'failed', message: `${who(ctx)} asked to delete ${state.namespace}/${name}, which is not a crashloop-bot debug copy; nothing deleted.` };
+      return { status: 'failed', message: `asked to delete ${state.namespace}/${name}, which is not a crashloop-bot debug copy; nothing deleted.` };
     }
     await ctx.writer.deletePod(state.namespace, name, { dryRun: ctx.settings.dryRun });
   } catch (err) {
-    if (err instanceof ClusterError && err.code === 'NOT_FOUND') return { status: 'done', message: `${who(ctx)} deleted debug copy ${state.namespace}/${name} (it was already gone)` };
+    if (err instanceof ClusterError && err.code === 'NOT_FOUND') return { status: 'done', message: `deleted debug copy ${state.namespace}/${name} (it was already gone)` };
     throw err;
   }
-  return { status: 'done', message: `${who(ctx)} deleted debug copy ${state.namespace}/${name}${dryRunNote(ctx)}` };
+  return { status: 'done', message: `deleted debug copy ${state.namespace}/${name}${dryRunNote(ctx)}` };
 }

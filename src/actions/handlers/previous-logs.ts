@@ -1,8 +1,9 @@
 // "Previous logs": the redacted logs of the crashed instance, last lines inline, the whole as a file.
 import { redactText } from '../../../diagnostics/redact.ts';
 import { ClusterError } from '../../cluster/types.ts';
+import { arrayAt, isObject } from '../json.ts';
 import { ACTION_IDS } from '../types.ts';
-import { post, who, type ActionContext, type HandlerResult } from '../context.ts';
+import { followUpState, post, type ActionContext, type HandlerResult } from '../context.ts';
 import type { SlackBlock } from '../slack-port.ts';
 
 const INLINE_CHARS = 2800;
@@ -20,11 +21,15 @@ function isNoPrevious(err: unknown): boolean {
 
 export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
   const { state, request } = ctx;
-  const containers = state.containers ?? (state.container === undefined ? [] : [state.container]);
+  // The containers (init first) come from the pod itself, so the choice is always current.
+  const pod = await ctx.writer.getPod(state.namespace, state.pod, ctx.signal);
+  const containers: string[] = [];
+  for (const list of ['initContainers', 'containers']) {
+    for (const c of arrayAt(pod, 'spec', list)) if (isObject(c) && typeof c.name === 'string') containers.push(c.name);
+  }
   const container = request.selected ?? state.container ?? containers[0];
-  if (container === undefined) return { status: 'failed', message: `${who(ctx)} asked for logs of ${state.namespace}/${state.pod}, but no container is known.` };
-  if (containers.length > 0 && !containers.includes(container)) {
-    return { status: 'failed', message: `${who(ctx)} asked for logs of unknown container "${container}" in ${state.namespace}/${state.pod}.` };
+  if (container === undefined || !containers.includes(container)) {
+    return { status: 'failed', message: `could not show logs: container "${container ?? ''}" is not in ${state.namespace}/${state.pod}` };
   }
   let text: string;
   let which = 'previous';
@@ -44,17 +49,12 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
   const others = containers.filter((c) => c !== container);
   // One button per other container (init included): each carries its own state, so the listener stays generic.
   for (const other of others.slice(0, 10)) {
-    const stateId = await ctx.states.save({ ...stripState(state), container: other, containers });
+    const stateId = await ctx.states.save(followUpState(ctx, { container: other }));
     blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.previousLogs, value: stateId, text: { type: 'plain_text', text: `Logs of ${other}`.slice(0, 75) } }] });
   }
   await post(ctx, `${why}Last lines of the ${title}`, blocks);
   if (redacted.trim() !== '') {
     await ctx.slack.uploadFile({ channel: request.channel, threadTs: request.threadTs, filename: `${state.pod}-${container}-${which}.log`, content: redacted, title });
   }
-  return { status: 'done', message: `${who(ctx)} viewed the ${title}` };
-}
-
-function stripState(state: ActionContext['state']): Omit<ActionContext['state'], 'v' | 'expiresAt'> {
-  const { v: _v, expiresAt: _e, ...rest } = state;
-  return rest;
+  return { status: 'done', message: `posted the ${title}` };
 }

@@ -2,18 +2,18 @@
 import { followRollout } from '../rollback/follow-rollout.ts';
 import { rolloutUndo } from '../rollback/rollout-undo.ts';
 import { diffTemplates, formatDiff } from '../rollback/template-diff.ts';
-import { dryRunNote, post, who, type ActionContext, type HandlerResult } from '../context.ts';
+import { dryRunNote, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
 
 export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
-  const workload = state.workload;
-  if (workload === undefined) return { status: 'failed', message: `${who(ctx)} asked for a rollback of ${state.namespace}/${state.pod}, which has no Deployment, StatefulSet or DaemonSet.` };
+  const workload = workloadOf(state);
+  if (workload === undefined) return { status: 'failed', message: `asked for a rollback of ${state.namespace}/${state.pod}, which has no Deployment, StatefulSet or DaemonSet.` };
   const selected = ctx.request.selected === undefined ? Number.NaN : Number.parseInt(ctx.request.selected, 10);
   const toRevision = Number.isInteger(selected) ? selected : (state.toRevision ?? 0);
   const result = await rolloutUndo(ctx.writer, { namespace: state.namespace, kind: workload.kind, name: workload.name, toRevision, dryRun: settings.dryRun, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
   const target = `${workload.kind.toLowerCase()}.apps/${workload.name}`;
-  if (result.kind === 'error') return { status: 'failed', message: `${who(ctx)} could not roll back ${target} in ${state.namespace}: ${result.message}` };
-  if (result.kind === 'skipped') return { status: 'done', message: `${who(ctx)} asked to roll back ${workload.name}: ${result.message}; nothing changed` };
+  if (result.kind === 'error') return { status: 'failed', message: `could not roll back ${target} in ${state.namespace}: ${result.message}` };
+  if (result.kind === 'skipped') return { status: 'done', message: `asked to roll back ${workload.name}: ${result.message}; nothing changed` };
   const diff = formatDiff(diffTemplates(result.current, result.target));
   const cause = result.changeCause === undefined ? '' : ` (${result.changeCause})`;
   await post(ctx, `${target} ${result.message} to revision ${result.revision}${cause}${dryRunNote(ctx)}\n${diff}`);
@@ -33,5 +33,5 @@ export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
       }),
     );
   }
-  return { status: 'done', message: `${who(ctx)} rolled back ${workload.name} to revision ${result.revision}${dryRunNote(ctx)}` };
+  return { status: 'done', message: `rolled back ${workload.name} to revision ${result.revision}${dryRunNote(ctx)}` };
 }

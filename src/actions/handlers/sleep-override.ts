@@ -1,42 +1,38 @@
 // "Sleep override" in place on the workload, and its "Revert".
 import { ACTION_IDS } from '../types.ts';
 import { planRevert, planSleepOverride } from '../debug/sleep-override.ts';
-import { dryRunNote, messageWithButton, post, who, type ActionContext, type HandlerResult } from '../context.ts';
-
-function workloadOf(ctx: ActionContext): { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; name: string } | undefined {
-  return ctx.state.workload;
-}
+import { dryRunNote, messageWithButton, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
 
 export async function sleepOverride(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
-  const workload = workloadOf(ctx);
-  if (workload === undefined) return { status: 'failed', message: `${who(ctx)} asked for a sleep override of ${state.namespace}/${state.pod}, which has no Deployment, StatefulSet or DaemonSet; use the debug copy instead.` };
+  const workload = workloadOf(state);
+  if (workload === undefined) return { status: 'failed', message: `asked for a sleep override of ${state.namespace}/${state.pod}, which has no Deployment, StatefulSet or DaemonSet; use the debug copy instead.` };
   const container = ctx.request.selected ?? state.container;
-  if (container === undefined) return { status: 'failed', message: `${who(ctx)} asked for a sleep override but no container is known.` };
+  if (container === undefined) return { status: 'failed', message: `asked for a sleep override but no container is known.` };
   const current = await ctx.writer.getWorkload(state.namespace, workload.kind, workload.name, ctx.signal);
   const plan = planSleepOverride(current, container, settings.debugCommand, ctx.request.user.name ?? ctx.request.user.id);
-  if (plan.kind === 'error') return { status: 'failed', message: `${who(ctx)} could not override ${workload.kind}/${workload.name}: ${plan.message}` };
+  if (plan.kind === 'error') return { status: 'failed', message: `could not override ${workload.kind}/${workload.name}: ${plan.message}` };
   await ctx.writer.patchWorkload(state.namespace, workload.kind, workload.name, 'json', plan.body, { dryRun: settings.dryRun });
   const target = `${workload.kind.toLowerCase()}/${workload.name}`;
   const text =
     `:warning: \`${target}\` in \`${state.namespace}\` now runs \`${container}\` as \`${settings.debugCommand.join(' ')}\` with probes removed; new pods are rolling out. ` +
     `Exec in with \`kubectl exec -it ${target} -n ${state.namespace} -c ${container} -- sh\`. The original template is saved; *Revert* restores it exactly.${dryRunNote(ctx)}`;
-  const blocks = await messageWithButton(ctx, text, ACTION_IDS.sleepRevert, 'Revert', { cluster: state.cluster, namespace: state.namespace, pod: state.pod, container, workload, ...(state.incident === undefined ? {} : { incident: state.incident }) }, {
+  const blocks = await messageWithButton(ctx, text, ACTION_IDS.sleepRevert, 'Revert', { container }, {
     style: 'primary',
     confirm: `Restores the original template of ${target} (rolls out new pods).`,
   });
   await post(ctx, `Sleep override on ${target}`, blocks);
-  return { status: 'done', message: `${who(ctx)} put ${target} (${container}) in ${state.namespace} to sleep for debugging${dryRunNote(ctx)}` };
+  return { status: 'done', message: `put ${target} (${container}) in ${state.namespace} to sleep for debugging${dryRunNote(ctx)}` };
 }
 
 export async function sleepRevert(ctx: ActionContext): Promise<HandlerResult> {
   const { state } = ctx;
-  const workload = workloadOf(ctx);
-  if (workload === undefined) return { status: 'failed', message: `${who(ctx)} clicked Revert but the button names no workload.` };
+  const workload = workloadOf(state);
+  if (workload === undefined) return { status: 'failed', message: `clicked Revert but the button names no workload.` };
   const current = await ctx.writer.getWorkload(state.namespace, workload.kind, workload.name, ctx.signal);
   const plan = planRevert(current);
   const target = `${workload.kind.toLowerCase()}/${workload.name}`;
-  if (plan.kind === 'error') return { status: 'failed', message: `${who(ctx)} could not revert ${target}: ${plan.message}` };
+  if (plan.kind === 'error') return { status: 'failed', message: `could not revert ${target}: ${plan.message}` };
   await ctx.writer.patchWorkload(state.namespace, workload.kind, workload.name, 'json', plan.body, { dryRun: ctx.settings.dryRun });
-  return { status: 'done', message: `${who(ctx)} reverted the sleep override on ${target} in ${state.namespace}${dryRunNote(ctx)}` };
+  return { status: 'done', message: `reverted the sleep override on ${target} in ${state.namespace}${dryRunNote(ctx)}` };
 }
