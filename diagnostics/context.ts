@@ -1,0 +1,315 @@
+// Defensive normalization: whatever `diagnose` receives, rules see a well-typed Context.
+// Nothing here trusts the input's types; every field is read through the small readers below.
+import type { ContainerType, Snapshot } from './types.ts';
+
+export interface Termination {
+  exitCode?: number;
+  signal?: number;
+  reason: string;
+  message: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Evidence source, e.g. "status.containerStatuses[api].lastState.terminated". */
+  source: string;
+}
+
+export interface EventCtx {
+  reason: string;
+  message: string;
+  type: string;
+  count: number;
+  fieldPath: string;
+  /** Container named by involvedObject.fieldPath, when any. */
+  container?: string;
+  kind: string;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+}
+
+export interface LogLine {
+  text: string;
+  /** 1-based line number within its stream. */
+  line: number;
+  source: string;
+}
+
+export interface ContainerCtx {
+  name: string;
+  type: ContainerType;
+  image?: string;
+  restartCount: number;
+  ready?: boolean;
+  waiting?: { reason: string; message: string };
+  runningSince?: string;
+  /** state.terminated (current). */
+  terminated?: Termination;
+  /** lastState.terminated (previous instance). */
+  last?: Termination;
+  command: string[];
+  args: string[];
+  envNames: string[];
+  memoryLimit?: string;
+  memoryRequest?: string;
+  hasLiveness: boolean;
+  hasStartup: boolean;
+  probes: Record<'liveness' | 'startup' | 'readiness', Record<string, unknown> | undefined>;
+  volumeMounts: { name: string; mountPath: string }[];
+  /** Logs of the crashed instance (previous, else current), then terminated.message lines. */
+  logLines: LogLine[];
+  events: EventCtx[];
+  failing: boolean;
+  /** Higher means more clearly the failing container. */
+  failRank: number;
+}
+
+export interface Context {
+  namespace: string;
+  podName: string;
+  phase?: string;
+  podReason?: string;
+  podMessage?: string;
+  nodeName?: string;
+  restartPolicy: string;
+  capturedAt?: string;
+  containers: ContainerCtx[];
+  events: EventCtx[];
+  /** Events that name no container (pod-level: FailedMount, FailedScheduling …). */
+  podEvents: EventCtx[];
+  nodeConditions: { type: string; status: string; reason: string; message: string }[];
+  volumes: Record<string, unknown>[];
+  /** The top owner as a kubectl resource ("deployment/api"), when known. */
+  workload?: string;
+}
+
+export type Obj = Record<string, unknown>;
+
+export function obj(v: unknown): Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {};
+}
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+export function str(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString();
+  return '';
+}
+export function optStr(v: unknown): string | undefined {
+  const s = str(v);
+  return s === '' ? undefined : s;
+}
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+}
+function strList(v: unknown): string[] {
+  return arr(v).map(str).filter((s) => s !== '');
+}
+
+/** Caps that keep pathological inputs (huge logs) fast: only the tail of a log is read. */
+const MAX_LOG_CHARS = 256 * 1024;
+const MAX_LOG_LINES = 2000;
+const MAX_LINE_CHARS = 4000;
+
+function splitLog(text: string, source: string): LogLine[] {
+  const tail = text.length > MAX_LOG_CHARS ? text.slice(text.length - MAX_LOG_CHARS) : text;
+  const raw = tail.split(/\r?\n/);
+  const offset = Math.max(0, raw.length - MAX_LOG_LINES);
+  const out: LogLine[] = [];
+  for (let i = offset; i < raw.length; i++) {
+    const t = (raw[i] ?? '').replace(/\s+$/, '');
+    if (t.trim() === '') continue;
+    out.push({ text: t.length > MAX_LINE_CHARS ? t.slice(0, MAX_LINE_CHARS) : t, line: i + 1, source });
+  }
+  return out;
+}
+
+function termination(v: unknown, source: string): Termination | undefined {
+  const t = obj(v);
+  if (Object.keys(t).length === 0) return undefined;
+  return {
+    exitCode: num(t.exitCode),
+    signal: num(t.signal),
+    reason: str(t.reason),
+    message: str(t.message),
+    startedAt: optStr(t.startedAt),
+    finishedAt: optStr(t.finishedAt),
+    source,
+  };
+}
+
+const FIELDPATH_RE = /spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]+)\}/;
+
+function normalizeEvent(v: unknown): EventCtx | undefined {
+  const e = obj(v);
+  const io = obj(e.involvedObject);
+  const reason = str(e.reason);
+  const message = str(e.message ?? e.note);
+  if (reason === '' && message === '') return undefined;
+  const fieldPath = str(io.fieldPath);
+  const m = FIELDPATH_RE.exec(fieldPath);
+  const count = num(e.count) ?? num(obj(e.series).count) ?? 1;
+  return {
+    reason,
+    message,
+    type: str(e.type),
+    count,
+    fieldPath,
+    container: m?.[1] ?? /^Container (\S+) (?:failed (?:liveness|startup) probe|definition changed)/.exec(message)?.[1],
+    kind: str(io.kind),
+    firstTimestamp: optStr(e.firstTimestamp) ?? optStr(e.eventTime),
+    lastTimestamp: optStr(e.lastTimestamp) ?? optStr(obj(e.series).lastObservedTime) ?? optStr(e.eventTime),
+  };
+}
+
+export const ERROR_WAITING_REASONS = new Set([
+  'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError',
+  'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable',
+  'ImageInspectError', 'StartError', 'ContainerCannotRun', 'PreStartHookError', 'PostStartHookError', 'PreCreateHookError',
+]);
+
+export function buildContext(input: unknown): Context {
+  const snap = obj(input);
+  const pod = obj(snap.pod);
+  const meta = obj(pod.metadata);
+  const spec = obj(pod.spec);
+  const status = obj(pod.status);
+  const restartPolicy = str(spec.restartPolicy) || 'Always';
+  const events = arr(snap.events).map(normalizeEvent).filter((e): e is EventCtx => e !== undefined);
+  const logs = obj(snap.logs);
+
+  const statusByName = new Map<string, Obj>();
+  for (const key of ['initContainerStatuses', 'containerStatuses', 'ephemeralContainerStatuses']) {
+    for (const s of arr(status[key])) {
+      const so = obj(s);
+      const n = str(so.name);
+      if (n !== '' && !statusByName.has(`${key}/${n}`)) statusByName.set(`${key}/${n}`, so);
+    }
+  }
+
+  const containers: ContainerCtx[] = [];
+  const seen = new Set<string>();
+  const add = (specC: Obj, statusKey: string, kind: 'init' | 'main' | 'ephemeral') => {
+    const name = str(specC.name);
+    if (name === '' || seen.has(`${kind}/${name}`)) return;
+    seen.add(`${kind}/${name}`);
+    const st = statusByName.get(`${statusKey}/${name}`) ?? {};
+    const type: ContainerType = kind === 'init' && str(specC.restartPolicy) === 'Always' ? 'sidecar' : kind;
+    const state = obj(st.state);
+    const lastState = obj(st.lastState);
+    const srcBase = `status.${statusKey}[${name}]`;
+    const waitingObj = obj(state.waiting);
+    const waiting = Object.keys(waitingObj).length > 0 ? { reason: str(waitingObj.reason), message: str(waitingObj.message) } : undefined;
+    const res = obj(specC.resources);
+    const cl = obj(logs[name]);
+    const prev = typeof cl.previous === 'string' ? cl.previous : '';
+    const cur = typeof cl.current === 'string' ? cl.current : '';
+    const terminated = termination(state.terminated, `${srcBase}.state.terminated`);
+    const last = termination(lastState.terminated, `${srcBase}.lastState.terminated`);
+    const logLines = prev !== '' ? splitLog(prev, `logs/${name} previous`) : splitLog(cur, `logs/${name} current`);
+    const tmsg = (last ?? terminated)?.message ?? '';
+    if (tmsg !== '') logLines.push(...splitLog(tmsg, `${(last ?? terminated)?.source ?? srcBase}.message`));
+    const probe = (k: string) => (Object.keys(obj(specC[k])).length > 0 ? obj(specC[k]) : undefined);
+    containers.push({
+      name,
+      type,
+      image: optStr(specC.image) ?? optStr(st.image),
+      restartCount: num(st.restartCount) ?? 0,
+      ready: typeof st.ready === 'boolean' ? st.ready : undefined,
+      waiting,
+      runningSince: optStr(obj(state.running).startedAt),
+      terminated,
+      last,
+      command: strList(specC.command),
+      args: strList(specC.args),
+      envNames: arr(specC.env).map((e) => str(obj(e).name)).filter((s) => s !== ''),
+      memoryLimit: optStr(obj(res.limits).memory),
+      memoryRequest: optStr(obj(res.requests).memory),
+      hasLiveness: probe('livenessProbe') !== undefined,
+      hasStartup: probe('startupProbe') !== undefined,
+      probes: { liveness: probe('livenessProbe'), startup: probe('startupProbe'), readiness: probe('readinessProbe') },
+      volumeMounts: arr(specC.volumeMounts).map((m) => ({ name: str(obj(m).name), mountPath: str(obj(m).mountPath) })),
+      logLines,
+      events: events.filter((e) => e.container === name),
+      failing: false,
+      failRank: 0,
+    });
+  };
+  for (const c of arr(spec.initContainers)) add(obj(c), 'initContainerStatuses', 'init');
+  for (const c of arr(spec.containers)) add(obj(c), 'containerStatuses', 'main');
+  // Statuses without a spec (trimmed snapshots) still describe a container.
+  for (const [key, so] of statusByName) {
+    const [statusKey] = key.split('/');
+    const kind = statusKey === 'initContainerStatuses' ? 'init' : statusKey === 'containerStatuses' ? 'main' : 'ephemeral';
+    add({ name: so.name, image: so.image }, statusKey ?? 'containerStatuses', kind);
+  }
+  // Logs of containers that appear nowhere else.
+  if (containers.length === 0) for (const n of Object.keys(logs)) add({ name: n }, 'containerStatuses', 'main');
+
+  for (const c of containers) rankFailing(c, restartPolicy);
+
+  const node = obj(snap.node);
+  return {
+    namespace: str(meta.namespace) || 'default',
+    podName: str(meta.name) || 'unknown-pod',
+    phase: optStr(status.phase),
+    podReason: optStr(status.reason),
+    podMessage: optStr(status.message),
+    nodeName: optStr(spec.nodeName) ?? optStr(node.name),
+    restartPolicy,
+    capturedAt: optStr(snap.capturedAt),
+    containers,
+    events,
+    podEvents: events.filter((e) => e.container === undefined),
+    nodeConditions: arr(node.conditions).map((c) => {
+      const o = obj(c);
+      return { type: str(o.type), status: str(o.status), reason: str(o.reason), message: str(o.message) };
+    }),
+    volumes: arr(spec.volumes).map(obj),
+    workload: workloadOf(snap.owners, meta.ownerReferences),
+  };
+}
+
+function workloadOf(owners: unknown, ownerRefs: unknown): string | undefined {
+  const chain = arr(owners).map(obj).filter((o) => str(o.kind) !== '' && str(o.name) !== '');
+  const top = chain[chain.length - 1];
+  if (top) return `${str(top.kind).toLowerCase()}/${str(top.name)}`;
+  const ref = obj(arr(ownerRefs)[0]);
+  const kind = str(ref.kind);
+  const name = str(ref.name);
+  if (kind === '' || name === '') return undefined;
+  // A ReplicaSet named <deployment>-<pod-template-hash> belongs to that Deployment.
+  const rs = /^(.+)-[a-z0-9]{6,10}$/.exec(name);
+  if (kind === 'ReplicaSet' && rs?.[1]) return `deployment/${rs[1]}`;
+  return `${kind.toLowerCase()}/${name}`;
+}
+
+function rankFailing(c: ContainerCtx, restartPolicy: string): void {
+  let rank = 0;
+  const w = c.waiting?.reason ?? '';
+  if (ERROR_WAITING_REASONS.has(w)) rank = 3;
+  const t = c.terminated;
+  if (t && (t.exitCode ?? 0) !== 0 && c.type !== 'ephemeral') rank = Math.max(rank, 2);
+  if (t && t.exitCode === 0 && c.type === 'main' && restartPolicy === 'Always') rank = Math.max(rank, 2);
+  if (c.restartCount > 0 && c.last) rank = Math.max(rank, c.runningSince ? 1 : 2);
+  if (rank === 0 && c.events.some((e) => e.reason === 'BackOff' || /failed liveness probe|failed startup probe/.test(e.message))) rank = 1;
+  // A failing init container blocks everything after it: it is the one to name.
+  if (rank > 0 && c.type === 'init') rank += 1;
+  c.failing = rank > 0;
+  c.failRank = rank * 1000 + Math.min(c.restartCount, 999);
+}
+
+const cache = new WeakMap<object, Context>();
+/** The context of a snapshot, computed once per snapshot object and shared by all rules. */
+export function contextOf(snapshot: Snapshot | unknown): Context {
+  if (typeof snapshot === 'object' && snapshot !== null) {
+    const hit = cache.get(snapshot);
+    if (hit) return hit;
+    const ctx = buildContext(snapshot);
+    cache.set(snapshot, ctx);
+    return ctx;
+  }
+  return buildContext(snapshot);
+}

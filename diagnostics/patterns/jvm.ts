@@ -1,0 +1,21 @@
+import type { LogPattern } from './types.ts';
+import { envLike } from './types.ts';
+
+export const JVM_PATTERNS: LogPattern[] = [
+  { id: 'jvm-class-not-found', cause: 'missing-dependency', re: /(?:ClassNotFoundException|NoClassDefFoundError|NoSuchMethodError|Could not find or load main class|Unable to access jarfile|UnsupportedClassVersionError)[:\s]*(\S+)?/, weight: 4, subject: 1, title: 'A class or jar is missing from the image: $1' },
+  // Decision (documented for SREs): a JVM heap OutOfMemoryError without a container OOMKilled
+  // status is the app outgrowing -Xmx, not the kernel enforcing the memory limit, so it is an
+  // app-error whose fix sizes the heap. When the kubelet reports OOMKilled, the oom rule wins.
+  { id: 'jvm-oom', cause: 'app-error', re: /java\.lang\.OutOfMemoryError(?::\s*(.+))?/, weight: 4, subject: 1, title: 'The JVM ran out of heap (java.lang.OutOfMemoryError: $1), not a container OOM kill' },
+  { id: 'jvm-bad-options', cause: 'config-invalid', re: /Unrecognized VM option|Invalid (?:maximum|initial) heap size|Could not create the Java Virtual Machine|Improperly specified VM option|Unrecognized option: /, weight: 3.8, title: 'The JVM options are invalid' },
+  { id: 'jvm-file-not-found', cause: 'config-file-missing', re: /(?:FileNotFoundException|NoSuchFileException):? (\S+)(?! \(Permission denied\))/, weight: 3.5, subject: 1, title: 'The file $1 does not exist' },
+  { id: 'jvm-file-denied', cause: 'permission-denied', re: /FileNotFoundException: (\S+) \(Permission denied\)|AccessDeniedException: (\S+)/, weight: 4, subject: 1, title: 'Permission denied on $1' },
+  {
+    id: 'spring-placeholder', cause: 'missing-env-var', re: /Could not resolve placeholder '([^']+)'/, weight: 4, subject: 1, title: 'The placeholder ${$1} has no value: set the environment variable or property',
+    classify: (m) => (envLike(m[1] ?? '') ? 'missing-env-var' : 'config-invalid'),
+  },
+  { id: 'spring-port', cause: 'port-in-use', re: /Port (\d+) was already in use|Web server failed to start\. Port/, weight: 4, subject: 1, title: 'Port $1 is already in use' },
+  { id: 'spring-datasource', cause: 'config-invalid', re: /Failed to configure a DataSource: '?url'? attribute is not specified/, weight: 3.8, title: 'No datasource URL is configured' },
+  { id: 'jvm-caused-by', cause: 'app-error', re: /^(?:Caused by: |Exception in thread "[^"]*" )([\w.$]+(?:Exception|Error))/, weight: 1.2, subject: 1, title: 'The app crashed with $1' },
+  { id: 'spring-failed', cause: 'app-error', re: /APPLICATION FAILED TO START|Application run failed/, weight: 0.8, title: 'The Spring application failed to start' },
+];

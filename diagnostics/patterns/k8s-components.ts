@@ -1,0 +1,27 @@
+// The cluster components that crash-loop most often: CoreDNS, flannel, Calico, Prometheus,
+// Alertmanager, metrics-server. Their own words, mapped to the cause an SRE would name.
+import type { LogPattern } from './types.ts';
+
+export const K8S_COMPONENT_PATTERNS: LogPattern[] = [
+  { id: 'coredns-loop', cause: 'dns-failure', re: /plugin\/loop: Loop \(([^)]*)\) detected/, weight: 5, subject: 1, title: 'CoreDNS detected a forwarding loop ($1): the node resolv.conf points back at CoreDNS' },
+  {
+    id: 'flannel-subnet-manager', cause: 'dependency-unreachable', re: /Failed to create SubnetManager: (.+)/, weight: 4.8, subject: 1, title: 'flannel cannot reach the Kubernetes API to create its SubnetManager',
+    classify: (m) => {
+      const t = m[1] ?? '';
+      if (/x509|certificate/.test(t)) return 'tls-error';
+      if (/[Uu]nauthorized|forbidden/.test(t)) return 'auth-failure';
+      if (/no such host|lookup /.test(t)) return 'dns-failure';
+      return 'dependency-unreachable';
+    },
+  },
+  { id: 'flannel-podcidr', cause: 'config-invalid', re: /pod cidr not assigned|failed to acquire lease/, weight: 4.8, title: 'flannel: the node has no podCIDR (cluster not started with --pod-network-cidr)' },
+  { id: 'flannel-iface', cause: 'config-invalid', re: /[Ff]ailed to find (?:any valid )?interface|error looking up interface|Failed to get network config|Couldn't fetch network config/, weight: 4.5, title: 'flannel network configuration is wrong (interface or net-conf.json)' },
+  { id: 'flannel-br-netfilter', cause: 'missing-dependency', re: /Failed to check br_netfilter|bridge-nf-call-iptables: no such file/, weight: 4.5, title: 'The br_netfilter kernel module is not loaded on the node' },
+  { id: 'calico-bird', cause: 'dependency-unreachable', re: /calico\/node is not ready: BIRD is not ready(?:: (.+))?|BGP not established with ([\d., ]+)/, weight: 3.9, subject: 2, title: 'Calico BGP sessions are not established (BIRD is not ready)', events: true },
+  { id: 'calico-autodetect', cause: 'config-invalid', re: /Unable to autodetect (?:IPv4|IPv6) address|IP autodetection[^\n]*failed|is already using the IPv4 address|Couldn't autodetect/, weight: 4.5, title: 'Calico cannot autodetect the node IP: set IP_AUTODETECTION_METHOD' },
+  { id: 'calico-datastore', cause: 'dependency-unreachable', re: /Failed to (?:initialize|create) Calico (?:datastore|API client)|Error (?:getting|initializing) datastore/, weight: 3.2, title: 'Calico cannot reach its datastore (the Kubernetes API)' },
+  { id: 'prom-config', cause: 'config-invalid', re: /Error loading config|Loading configuration file failed|error parsing YAML|parsing YAML file|couldn't load configuration|error checking configuration/i, weight: 3.5, title: 'The configuration file cannot be loaded' },
+  { id: 'prom-config-enoent', cause: 'config-file-missing', re: /(?:Error loading config|Loading configuration file failed)[^\n]*no such file or directory/, weight: 4.6, title: 'The configuration file does not exist' },
+  { id: 'prom-lock', cause: 'permission-denied', re: /opening storage failed[^\n]*permission denied|Error opening query log file[^\n]*permission denied|lock DB directory[^\n]*permission denied/, weight: 4.5, title: 'Prometheus cannot write its storage directory (permission denied)' },
+  { id: 'metrics-server-ip-sans', cause: 'tls-error', re: /x509: cannot validate certificate for (\S+) because it doesn't contain any IP SANs/, weight: 4.8, subject: 1, title: 'metrics-server cannot verify the kubelet certificate of $1 (no IP SANs): use --kubelet-insecure-tls or serve kubelet certs' },
+];

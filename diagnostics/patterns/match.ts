@@ -1,0 +1,80 @@
+// Picks the log line that explains the crash: the last decisive line before exit wins over earlier
+// noise, warnings and deprecations never count, and a generic crash marker (a bare panic or
+// FATAL) only outranks an earlier specific signature when it is clearly a separate, later failure.
+import type { CauseId } from '../types.ts';
+import type { LogLine } from '../context.ts';
+import type { LogPattern } from './types.ts';
+import { LOG_PATTERNS } from './index.ts';
+
+export interface LogMatch {
+  pattern: LogPattern;
+  cause: CauseId;
+  line: LogLine;
+  index: number;
+  weight: number;
+  title: string;
+  subject?: string;
+}
+
+const WARN_RE = /(?:^|[\s[|"'(:])(?:WARN|WARNING|Warning:|W\d{4} \d\d:\d\d|DeprecationWarning|FutureWarning|UserWarning|PendingDeprecationWarning|[Dd]eprecated|DEPRECATED|level=warn(?:ing)?|"level":\s*"warn(?:ing)?"|\[warn\]|npm WARN|npm warn)\b/;
+const FATAL_HINT = /\b(?:FATAL|ERROR|[Ee]rror|panic|PANIC|emerg|[Ee]xception|CRITICAL)\b/;
+
+/** Lines that are warnings: never the cause of a crash, even when they mention a failure. */
+export function isWarning(text: string): boolean {
+  if (!WARN_RE.test(text)) return false;
+  // "WARN … ERROR" style mixed lines are rare; a line whose level token comes first is a warning.
+  const w = WARN_RE.exec(text);
+  const f = FATAL_HINT.exec(text);
+  return !(f && w && f.index < w.index);
+}
+
+function fill(title: string, m: RegExpExecArray): string {
+  return title.replace(/\$(\d)/g, (_s, d: string) => m[Number(d)] ?? '').replace(/\s*:\s*$|\s+\(\s*\)|""/g, '').replace(/\s{2,}/g, ' ').trim();
+}
+
+export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
+  const line = lines[index];
+  if (!line) return undefined;
+  if (isWarning(line.text)) return undefined;
+  let best: LogMatch | undefined;
+  for (const p of patterns) {
+    if (best && p.weight <= best.weight) continue;
+    p.re.lastIndex = 0;
+    const m = p.re.exec(line.text);
+    if (!m) continue;
+    const cause = p.classify ? p.classify(m, lines, index) : p.cause;
+    if (cause === null) continue;
+    const subjectRaw = p.subject !== undefined ? m[p.subject] : undefined;
+    const subject = subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
+    best = { pattern: p, cause, line, index, weight: p.weight, title: fill(p.title, m), subject };
+  }
+  return best;
+}
+
+const SEPARATE_FAILURE_GAP = 10;
+
+/** The match that explains the crash, or undefined. */
+export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
+  let specific: LogMatch | undefined;
+  let generic: LogMatch | undefined;
+  let marker: LogMatch | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const m = matchLine(lines, i, patterns);
+    if (!m) continue;
+    if (m.weight >= 2) specific = m;
+    else if (m.weight >= 1) generic = m;
+    else marker = m;
+  }
+  if (specific && generic && generic.index - specific.index > SEPARATE_FAILURE_GAP) return generic;
+  return specific ?? generic ?? marker;
+}
+
+/** Every distinct cause in the log, last match per cause, for secondary findings. */
+export function allLogMatches(lines: LogLine[]): LogMatch[] {
+  const byCause = new Map<CauseId, LogMatch>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = matchLine(lines, i);
+    if (m && m.weight >= 2) byCause.set(m.cause, m);
+  }
+  return [...byCause.values()];
+}

@@ -1,0 +1,93 @@
+// config-ref-missing: the pod references a ConfigMap, Secret or key that does not exist. The
+// kubelet says so in the waiting reason CreateContainerConfigError, in "Failed" events, or in
+// FailedMount events for configMap/secret volumes.
+import type { Evidence, Finding, Rule } from '../types.ts';
+import { contextOf, type Context, type ContainerCtx, type EventCtx } from '../context.ts';
+import { eventEvidence, waitingEvidence } from '../evidence.ts';
+import { failing, makeFinding } from '../finding.ts';
+import { describePod } from '../fix-commands.ts';
+
+interface Ref { refKind: 'ConfigMap' | 'Secret'; refName: string; key?: string }
+
+const REF_RE = /(configmaps?|secrets?) "([^"]+)" not found/i;
+const KEY_RE = /couldn't find key ([^\s]+) in (ConfigMap|Secret) ([^\s/]+)\/([^\s"]+)/i;
+
+export function parseRef(message: string): Ref | undefined {
+  const k = KEY_RE.exec(message);
+  if (k) return { refKind: k[2]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap', refName: k[4] ?? '', key: k[1] };
+  const r = REF_RE.exec(message);
+  if (r) return { refKind: r[1]?.toLowerCase().startsWith('secret') ? 'Secret' : 'ConfigMap', refName: r[2] ?? '' };
+  return undefined;
+}
+
+function mountsVolumeFromEvent(c: ContainerCtx, e: EventCtx): boolean {
+  const vol = /volume "([^"]+)"/.exec(e.message)?.[1];
+  return vol !== undefined && c.volumeMounts.some((m) => m.name === vol);
+}
+
+function evaluate(ctx: Context): Finding[] {
+  const out: Finding[] = [];
+  // Pod-level events (FailedMount of a configMap/secret volume) belong to the container that
+  // mounts the volume, else to the first failing or first container: one finding, not one per container.
+  const podRefEvents = ctx.podEvents.filter((e) => /^(?:Failed|FailedMount|FailedCreatePodContainer)$/.test(e.reason) && parseRef(e.message));
+  const lastPodEvent = podRefEvents[podRefEvents.length - 1];
+  const podEventOwner = lastPodEvent
+    ? (ctx.containers.find((c) => mountsVolumeFromEvent(c, lastPodEvent)) ?? failing(ctx)[0] ?? ctx.containers[0])
+    : undefined;
+  const candidates = [...failing(ctx)];
+  if (podEventOwner && !candidates.includes(podEventOwner)) candidates.push(podEventOwner);
+  for (const c of candidates) {
+    const w = c.waiting;
+    const evidence: Evidence[] = [];
+    let ref: Ref | undefined;
+    let confidence = 0;
+    if (w?.reason === 'CreateContainerConfigError') {
+      ref = parseRef(w.message);
+      const we = waitingEvidence(c);
+      if (we) evidence.push(we);
+      if (ref) confidence = 0.97;
+      else if (/runAsNonRoot|non-numeric user|run as root/i.test(w.message)) {
+        out.push(makeFinding(ctx, c, 'permission-denied', 0.95, `"${c.name}" cannot start: ${w.message}`, evidence, {
+          kind: 'fix-permissions',
+          summary: `Set a numeric non-root user for ${c.name} (runAsUser), or build the image with a numeric USER.`,
+          steps: ['runAsNonRoot requires the image USER to be numeric and non-zero.', 'Set securityContext.runAsUser to the uid the image expects.'],
+          commands: [describePod(ctx)],
+          snippet: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 1000\n  runAsGroup: 1000',
+        }));
+        continue;
+      } else if (/subPath/i.test(w.message)) {
+        out.push(makeFinding(ctx, c, 'volume-mount-failure', 0.9, `"${c.name}" cannot start: ${w.message}`, evidence, undefined, {}));
+        continue;
+      } else confidence = 0.6;
+    }
+    const own = c.events.filter((e) => /^(?:Failed|FailedMount|FailedCreatePodContainer)$/.test(e.reason) && parseRef(e.message));
+    const e = own[own.length - 1] ?? (c === podEventOwner ? lastPodEvent : undefined);
+    if (e) {
+      ref ??= parseRef(e.message);
+      evidence.push(eventEvidence(e));
+      confidence = Math.max(confidence, e.reason === 'FailedMount' ? 0.92 : 0.9);
+    }
+    if (confidence === 0) continue;
+    const title = ref
+      ? `${ref.refKind} "${ref.refName}"${ref.key ? ` has no key "${ref.key}"` : ' does not exist'} in namespace ${ctx.namespace}, so "${c.name}" cannot be created`
+      : `"${c.name}" cannot be created: ${w?.message ?? 'a referenced ConfigMap or Secret is missing'}`;
+    const kindLower = ref?.refKind === 'Secret' ? 'secret' : 'configmap';
+    out.push(makeFinding(ctx, c, 'config-ref-missing', confidence, title, evidence, {
+      kind: 'create-reference', refKind: ref?.refKind ?? 'ConfigMap', refName: ref?.refName ?? '<name>', key: ref?.key,
+      summary: ref
+        ? `Create ${ref.refKind} ${ref.refName}${ref.key ? ` with key ${ref.key}` : ''} in namespace ${ctx.namespace}, or fix the reference in the pod spec (or mark it optional: true).`
+        : 'Create the referenced ConfigMap or Secret, or fix the reference in the pod spec.',
+      steps: ['Check the exact name and namespace of the reference (names are case-sensitive; Secrets are not shared across namespaces).', 'Create it, or mark the reference optional if the app can run without it.'],
+      commands: [
+        { description: `Check that the ${ref?.refKind ?? 'object'} exists`, command: `kubectl get ${kindLower} ${ref?.refName ?? '<name>'} -n ${ctx.namespace}${ref?.key ? ' -o jsonpath=\'{.data}\'' : ''}` },
+        describePod(ctx),
+        ref?.refKind === 'Secret'
+          ? { description: 'Create it', command: `kubectl create secret generic ${ref.refName} -n ${ctx.namespace} --from-literal=${ref.key ?? '<key>'}=<value>` }
+          : { description: 'Create it', command: `kubectl create configmap ${ref?.refName ?? '<name>'} -n ${ctx.namespace} --from-literal=${ref?.key ?? '<key>'}=<value>` },
+      ],
+    }));
+  }
+  return out;
+}
+
+export const configRefRule: Rule = { id: 'config-ref-missing', evaluate: (s) => evaluate(contextOf(s)) };

@@ -1,0 +1,38 @@
+// Every log-based cause: the pattern library picks the line that explains the crash in the logs
+// of the crashed instance (and the termination message). Confidence follows the signature's
+// weight, always below the status- and event-based rules.
+import type { Finding, Rule } from '../types.ts';
+import { contextOf, type Context, type LogLine } from '../context.ts';
+import { logEvidence, statusEvidence } from '../evidence.ts';
+import { failing, makeFinding } from '../finding.ts';
+import { LOG_PATTERNS } from '../patterns/index.ts';
+import { selectLogMatch } from '../patterns/match.ts';
+
+const EVENT_PATTERNS = LOG_PATTERNS.filter((p) => p.events === true);
+
+export function logConfidence(weight: number): number {
+  return Math.max(0.5, Math.min(0.88, 0.45 + 0.1 * weight));
+}
+
+function evaluate(ctx: Context): Finding[] {
+  const out: Finding[] = [];
+  for (const c of failing(ctx)) {
+    let m = selectLogMatch(c.logLines);
+    if (!m) {
+      const eventLines: LogLine[] = c.events.map((e, i) => ({ text: e.message, line: i + 1, source: `event ${e.reason}` }));
+      m = selectLogMatch(eventLines, EVENT_PATTERNS);
+      if (m) {
+        const e = c.events[m.index];
+        out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight) - 0.1, `"${c.name}": ${m.title}`,
+          [...statusEvidence(c), { kind: 'event', source: `event ${e?.reason ?? ''}${e && e.count > 1 ? ` ×${e.count}` : ''}`, text: m.line.text }], undefined, { subject: m.subject }));
+      }
+      continue;
+    }
+    const ev = [...statusEvidence(c), logEvidence(m.line)];
+    // The line after a Python/Ruby exception header or the JVM "Caused by" often carries the detail.
+    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": ${m.title}`, ev, undefined, { subject: m.subject }));
+  }
+  return out;
+}
+
+export const logsRule: Rule = { id: 'log-patterns', evaluate: (s) => evaluate(contextOf(s)) };

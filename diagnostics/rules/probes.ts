@@ -1,0 +1,86 @@
+// liveness-probe-failed: the kubelet killed the container because its liveness or startup probe
+// kept failing. Status and events outrank logs: after a liveness kill, "connection refused" in
+// the log is the probe's view of a slow or hung app, not a dependency problem.
+import type { Evidence, Finding, Rule } from '../types.ts';
+import { contextOf, obj, num, str, type Context, type ContainerCtx } from '../context.ts';
+import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
+import { failing, makeFinding } from '../finding.ts';
+import { describePod, logsPrevious, showSpec } from '../fix-commands.ts';
+
+const KILL_RE = /failed (liveness|startup) probe/i;
+const UNHEALTHY_RE = /^(Liveness|Startup) probe (?:failed|errored)/i;
+
+function probeText(p: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const http = obj(p.httpGet);
+  if (Object.keys(http).length > 0) parts.push(`httpGet ${str(http.path) || '/'} port ${str(http.port)}`);
+  const tcp = obj(p.tcpSocket);
+  if (Object.keys(tcp).length > 0) parts.push(`tcpSocket port ${str(tcp.port)}`);
+  const exec = obj(p.exec);
+  if (Array.isArray(exec.command)) parts.push(`exec ${exec.command.map(str).join(' ')}`);
+  if (Object.keys(obj(p.grpc)).length > 0) parts.push(`grpc port ${str(obj(p.grpc).port)}`);
+  for (const k of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold']) {
+    const v = num(p[k]);
+    if (v !== undefined) parts.push(`${k}: ${v}`);
+  }
+  return parts.join(', ');
+}
+
+function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
+  const kills = c.events.filter((e) => (e.reason === 'Killing' || e.reason === 'Unhealthy' || e.reason === '') && KILL_RE.test(e.message));
+  const unhealthy = c.events.filter((e) => e.reason === 'Unhealthy' && UNHEALTHY_RE.test(e.message));
+  if (kills.length === 0 && unhealthy.length === 0) return undefined;
+  const t = lastTermination(c);
+  const code = t?.exitCode;
+  const kindOf = (kills[0] && KILL_RE.exec(kills[0].message)?.[1]) ?? (unhealthy[0] && UNHEALTHY_RE.exec(unhealthy[0].message)?.[1]) ?? 'liveness';
+  const probe: 'liveness' | 'startup' = kindOf.toLowerCase() === 'startup' ? 'startup' : 'liveness';
+  // A probe kill ends in SIGTERM (143), SIGKILL after the grace period (137), or a clean exit
+  // (0) from apps that handle SIGTERM. Another exit code means the app died on its own first.
+  const killShaped = code === undefined || code === 137 || code === 143 || code === 0 || code === 130 || t?.signal === 9 || t?.signal === 15;
+  let confidence: number;
+  if (kills.length > 0) confidence = killShaped ? 0.93 : 0.6;
+  else if (c.restartCount > 0 && (code === 137 || code === 143)) confidence = 0.86;
+  else confidence = 0.5;
+  const spec = c.probes[probe];
+  const evidence: Evidence[] = [
+    ...statusEvidence(c),
+    ...unhealthy.slice(-2).map(eventEvidence),
+    ...kills.slice(-1).map(eventEvidence),
+  ];
+  if (spec) evidence.push({ kind: 'spec', source: `spec.containers[${c.name}].${probe}Probe`, text: probeText(spec) });
+  const lastRun = t?.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : undefined;
+  const slowStart = probe === 'liveness' && !c.hasStartup;
+  const suggested: 'liveness' | 'startup' = slowStart ? 'startup' : probe;
+  const failMsg = unhealthy[unhealthy.length - 1]?.message.replace(UNHEALTHY_RE, '').replace(/^:\s*/, '') ?? '';
+  return makeFinding(
+    ctx, c, 'liveness-probe-failed', confidence,
+    `The kubelet kills "${c.name}" because its ${probe} probe fails${failMsg ? `: ${failMsg.slice(0, 120)}` : ''}`,
+    evidence,
+    {
+      kind: 'tune-probe', probe: suggested,
+      summary: slowStart
+        ? `Give ${c.name} time to start: add a startupProbe (or raise initialDelaySeconds) so the liveness probe only runs once the app is up${lastRun !== undefined && Number.isFinite(lastRun) ? ` (last run lasted ${Math.round(lastRun)} s)` : ''}; check the probe path and port.`
+        : `Fix the ${probe} probe of ${c.name}: check its path/port and raise timeoutSeconds/failureThreshold, or fix what makes the endpoint fail.`,
+      steps: [
+        'Check that the probe path and port answer from inside the pod.',
+        'Raise timeoutSeconds and failureThreshold if the app is slow under load.',
+        'Do not make liveness depend on downstream services; use readiness for that.',
+      ],
+      commands: [describePod(ctx), logsPrevious(ctx, c), showSpec(ctx, c, `${probe}Probe`)],
+      snippet: slowStart
+        ? 'startupProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n  periodSeconds: 10\n  failureThreshold: 30   # up to 300 s to start\nlivenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n  timeoutSeconds: 5\n  failureThreshold: 3'
+        : `${probe}Probe:\n  initialDelaySeconds: 30\n  timeoutSeconds: 5\n  periodSeconds: 10\n  failureThreshold: 6`,
+    },
+  );
+}
+
+function evaluate(ctx: Context): Finding[] {
+  const out: Finding[] = [];
+  for (const c of failing(ctx)) {
+    const f = evaluateContainer(ctx, c);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+export const livenessRule: Rule = { id: 'liveness-probe-failed', evaluate: (s) => evaluate(contextOf(s)) };

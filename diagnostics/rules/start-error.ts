@@ -1,0 +1,67 @@
+// The container runtime could not start the entrypoint: command-not-found, not-executable,
+// exec-format-error. The runtime's message (StartError / RunContainerError / CreateContainerError,
+// exit 128) is decisive; exit codes 127 and 126 alone are the shell saying the same.
+import type { CauseId, Evidence, Finding, Rule } from '../types.ts';
+import { contextOf, type Context, type ContainerCtx } from '../context.ts';
+import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
+import { failing, makeFinding } from '../finding.ts';
+
+const START_REASONS = /^(?:StartError|ContainerCannotRun|RunContainerError|CreateContainerError)$/;
+
+export interface StartClass { cause: CauseId; title: string; subject?: string }
+
+export function classifyStartMessage(msg: string): StartClass | undefined {
+  if (/exec format error/i.test(msg)) return { cause: 'exec-format-error', title: 'the binary was built for another CPU architecture (exec format error)' };
+  if (/bad interpreter|\r|\^M/.test(msg)) return { cause: 'not-executable', title: 'the script has a bad #! line or CRLF line endings' };
+  if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file/i.test(msg)) {
+    return { cause: 'volume-mount-failure', title: 'a volume cannot be mounted into the container' };
+  }
+  const exe = /exec: "([^"]+)": (executable file not found in \$PATH|no such file or directory|stat [^:]+: no such file or directory|permission denied)/i.exec(msg)
+    ?? /exec (\/?\S+): (no such file or directory|permission denied)/i.exec(msg);
+  if (exe) {
+    const subject = exe[1];
+    if (/permission denied/i.test(exe[2] ?? '')) return { cause: 'not-executable', title: `"${subject}" is not executable (permission denied)`, subject };
+    return { cause: 'command-not-found', title: `"${subject}" does not exist in the image`, subject };
+  }
+  if (/executable file not found|no such file or directory/i.test(msg) && /exec|starting container process|entrypoint|user process/i.test(msg)) {
+    return { cause: 'command-not-found', title: 'the entrypoint does not exist in the image' };
+  }
+  if (/permission denied/i.test(msg) && /exec|starting container process|user process/i.test(msg)) {
+    return { cause: 'not-executable', title: 'the entrypoint is not executable (permission denied)' };
+  }
+  return undefined;
+}
+
+function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
+  const t = lastTermination(c);
+  const sources: { text: string; evidence: Evidence[] }[] = [];
+  if (c.waiting && START_REASONS.test(c.waiting.reason)) sources.push({ text: c.waiting.message, evidence: statusEvidence(c) });
+  if (t && (START_REASONS.test(t.reason) || t.exitCode === 128 || t.exitCode === 127 || t.exitCode === 126) && t.message) sources.push({ text: t.message, evidence: statusEvidence(c) });
+  for (const e of c.events) {
+    if (e.reason === 'Failed' || e.reason === 'FailedCreatePodContainer') sources.push({ text: e.message, evidence: [...statusEvidence(c), eventEvidence(e)] });
+  }
+  for (const s of sources) {
+    const cls = classifyStartMessage(s.text);
+    if (cls) return makeFinding(ctx, c, cls.cause, 0.96, `"${c.name}" cannot start: ${cls.title}`, s.evidence, undefined, { subject: cls.subject ?? c.command[0] });
+  }
+  const code = t?.exitCode;
+  const cmd = c.command.length > 0 ? c.command.join(' ') : undefined;
+  if (code === 127) {
+    return makeFinding(ctx, c, 'command-not-found', 0.78, `"${c.name}" exits with 127: a command it runs${cmd ? ` (${cmd})` : ''} is not found in the image`, statusEvidence(c), undefined, { subject: c.command[0] });
+  }
+  if (code === 126) {
+    return makeFinding(ctx, c, 'not-executable', 0.78, `"${c.name}" exits with 126: the command${cmd ? ` ${cmd}` : ''} exists but cannot be executed`, statusEvidence(c), undefined, { subject: c.command[0] });
+  }
+  return undefined;
+}
+
+function evaluate(ctx: Context): Finding[] {
+  const out: Finding[] = [];
+  for (const c of failing(ctx)) {
+    const f = evaluateContainer(ctx, c);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+export const startErrorRule: Rule = { id: 'start-error', evaluate: (s) => evaluate(contextOf(s)) };

@@ -1,0 +1,38 @@
+// volume-mount-failure: FailedMount / FailedAttachVolume / FailedMapVolume events, a missing PVC,
+// unbound claims. ConfigMap and Secret volumes that are missing are config-ref-missing instead.
+import type { Finding, Rule } from '../types.ts';
+import { contextOf, type Context, type EventCtx } from '../context.ts';
+import { compact, eventEvidence, waitingEvidence } from '../evidence.ts';
+import { failing, makeFinding } from '../finding.ts';
+import { parseRef } from './config-ref.ts';
+
+const VOLUME_EVENT = /^(?:FailedMount|FailedAttachVolume|FailedMapVolume|FailedUnMount|FailedAttach)$/;
+const VOLUME_MSG = /persistentvolumeclaim "[^"]+" not found|unbound immediate PersistentVolumeClaims|Multi-Attach error|MountVolume\.\w+ failed|AttachVolume\.\w+ failed|Unable to attach or mount volumes|timed out waiting for the condition|mount failed|driver name \S+ not found in the list of registered CSI drivers/;
+
+function volumeName(e: EventCtx): string | undefined {
+  return /volume "([^"]+)"/.exec(e.message)?.[1] ?? /unmounted volumes=\[([^\]\s]+)/.exec(e.message)?.[1] ?? /persistentvolumeclaim "([^"]+)"/.exec(e.message)?.[1];
+}
+
+function evaluate(ctx: Context): Finding[] {
+  const events = ctx.events.filter((e) => (VOLUME_EVENT.test(e.reason) || (e.reason === 'FailedScheduling' && VOLUME_MSG.test(e.message))) && !parseRef(e.message));
+  if (events.length === 0) return [];
+  // The most telling event: the mount/attach error itself rather than the generic timeout.
+  const specific = events.filter((e) => !/^Unable to attach or mount volumes/.test(e.message));
+  const main = specific[specific.length - 1] ?? events[events.length - 1];
+  if (!main) return [];
+  const vol = volumeName(main) ?? events.map(volumeName).find((v) => v !== undefined);
+  const owner = ctx.containers.find((c) => vol !== undefined && c.volumeMounts.some((m) => m.name === vol))
+    ?? failing(ctx)[0] ?? ctx.containers[0];
+  if (!owner) return [];
+  // Mount errors block container creation; when the container already runs and crashes they are old news.
+  const blocked = !owner.runningSince && !owner.last && !owner.terminated;
+  const ev = compact([waitingEvidence(owner), ...events.slice(-2).map(eventEvidence)]);
+  const why = /Multi-Attach error/.test(main.message) ? 'it is still attached to another node (Multi-Attach)'
+    : /not found/.test(main.message) ? 'the claim or driver does not exist'
+      : /unbound/.test(main.message) ? 'its PersistentVolumeClaim is not bound'
+        : /timed out/.test(main.message) ? 'mounting timed out' : 'mounting failed';
+  return [makeFinding(ctx, owner, 'volume-mount-failure', blocked ? 0.9 : 0.45,
+    `Volume ${vol ? `"${vol}" ` : ''}of pod ${ctx.podName} cannot be attached or mounted: ${why}`, ev, undefined, { subject: vol })];
+}
+
+export const volumeRule: Rule = { id: 'volume-mount-failure', evaluate: (s) => evaluate(contextOf(s)) };
