@@ -65,6 +65,16 @@ function parseArgs(contentType: string | undefined, raw: string): Record<string,
   return args;
 }
 
+/** The file's bytes from an upload: the first part of a multipart body, or the raw body. */
+function fileContent(contentType: string | undefined, raw: string): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType ?? '');
+  const marker = boundary?.[1] ?? boundary?.[2];
+  if (marker === undefined) return raw;
+  const part = raw.split(`--${marker}`)[1] ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return start < 0 ? part : part.slice(start + 4).replace(/\r\n$/, '');
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -129,7 +139,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const raw = await readBody(req);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path.startsWith('/upload/')) {
-        uploads.push({ fileId: path.slice('/upload/'.length), body: raw });
+        uploads.push({ fileId: path.slice('/upload/'.length), body: fileContent(req.headers['content-type'], raw) });
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end(`OK - ${raw.length}`);
         return;
