@@ -41,17 +41,24 @@ export interface JobRouter {
   readonly clusters: string[];
   readonly defaultCluster: string | undefined;
   enqueue(data: DiagnosisJobData, options?: { jobId?: string }): Promise<string>;
+  /** The queue of one cluster (e.g. for the Alertmanager ingest's deduplicating enqueue). */
+  queueFor(cluster: string): Queue<DiagnosisJobData>;
   close(): Promise<void>;
 }
 
 export function createJobRouter(clusters: string[], options: QueueOptions): JobRouter {
   const queues = new Map(clusters.map((c) => [c, createDiagnosisQueue(c, options)] as const));
+  const queueFor = (cluster: string): Queue<DiagnosisJobData> => {
+    const queue = queues.get(cluster);
+    if (queue === undefined) throw new UnknownClusterError(cluster, clusters);
+    return queue;
+  };
   return {
     clusters,
     defaultCluster: clusters[0],
+    queueFor,
     async enqueue(data, enqueueOptions = {}) {
-      const queue = queues.get(data.cluster);
-      if (queue === undefined) throw new UnknownClusterError(data.cluster, clusters);
+      const queue = queueFor(data.cluster);
       const job = await queue.add('diagnose', data, enqueueOptions.jobId === undefined ? {} : { jobId: enqueueOptions.jobId });
       return job.id ?? '';
     },

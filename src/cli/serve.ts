@@ -1,0 +1,79 @@
+// `crashloop serve [--role all|web|worker] [--cluster NAME]`: runs the bot until SIGTERM/SIGINT.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { ROLES, startBot, type Role } from '../main.ts';
+
+export const SERVE_HELP = `Usage: crashloop serve [--role all|web|worker] [--cluster NAME]
+
+Runs the Slack bot: POST /slack/events (or Socket Mode with SLACK_APP_TOKEN), POST /alertmanager,
+GET /healthz and GET /readyz on PORT, and the diagnosis workers.
+
+  --role all      everything in one process (default)
+  --role web      Slack and HTTP only; jobs go to each cluster's queue
+  --role worker   diagnose jobs of one cluster (--cluster, else CLUSTER_NAME or the kube context)
+  --cluster NAME  the worker's cluster
+
+Configuration comes from the environment; see docs/install.md.
+`;
+
+export interface ServeIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  /** Resolves when the process should stop; default: SIGTERM or SIGINT. */
+  stopSignal?: Promise<void>;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+export async function serve(argv: string[], io: ServeIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let values: { role?: string | undefined; cluster?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { role: { type: 'string' }, cluster: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    io.stderr.write(`crashloop serve: ${error instanceof Error ? error.message : String(error)}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  if (values.help === true) {
+    io.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const role = (values.role ?? 'all') as Role;
+  if (!ROLES.includes(role)) {
+    io.stderr.write(`crashloop serve: --role must be one of ${ROLES.join(', ')} (got "${values.role ?? ''}").\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`crashloop serve: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const stopSignal = io.stopSignal ?? waitForSignal();
+  let bot;
+  try {
+    bot = await startBot({ config, role, ...(values.cluster === undefined ? {} : { cluster: values.cluster }) });
+  } catch (error) {
+    io.stderr.write(`crashloop serve: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  io.stdout.write(`crashloop serve: role ${bot.role}, clusters ${bot.clusters.join(', ') || '(none)'}, listening on port ${bot.port}\n`);
+  await stopSignal;
+  io.stdout.write('crashloop serve: shutting down\n');
+  await bot.close();
+  return 0;
+}

@@ -1,0 +1,179 @@
+// The composition root: builds every dependency from the configuration and starts the roles this
+// process plays. `all` runs the web side (Slack + HTTP routes) and one worker per cluster; `web` only
+// routes jobs to the clusters' queues; `worker` consumes one cluster's queue with its own credentials.
+import { Redis } from 'ioredis';
+import { WebClient } from '@slack/web-api';
+import type { Server } from 'node:http';
+import type { Worker } from 'bullmq';
+import type { Config } from './config.ts';
+import type { ActionExecutor, ActionId } from './actions/types.ts';
+import type { ClusterGateway } from './cluster/types.ts';
+import { captureSnapshot } from './cluster/capture-snapshot.ts';
+import { createKubeGateway } from './cluster/kube-gateway.ts';
+import { listCrashingPods, resolveTarget } from './cluster/resolve-target.ts';
+import { diagnose, redactText } from '../diagnostics/index.ts';
+import { ActionStateStore } from './slack/action-state.ts';
+import { RedisPacer } from './slack/pacer.ts';
+import { SlackPoster } from './slack/post.ts';
+import { NotAvailableExecutor } from './slack/not-available-executor.ts';
+import { createJobRouter, type JobRouter } from './queue/queues.ts';
+import { createDiagnosisProcessor, type DiagnosisDeps } from './queue/diagnosis-processor.ts';
+import { startDiagnosisWorker } from './queue/worker.ts';
+import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
+import { startSlackApp } from './app.ts';
+
+export type Role = 'all' | 'web' | 'worker';
+export const ROLES: readonly Role[] = ['all', 'web', 'worker'];
+
+export type Log = (message: string, error?: unknown) => void;
+
+/** What extension points (Alertmanager route, actions) get to build on. */
+export interface BotContext {
+  config: Config;
+  redis: Redis;
+  /** Present in the web and all roles. */
+  router: JobRouter | undefined;
+  poster: SlackPoster;
+  states: ActionStateStore;
+  webClient: WebClient;
+  log: Log;
+}
+
+export interface BotOptions {
+  config: Config;
+  role?: Role;
+  /** The worker's cluster (`--cluster`); default CLUSTER_NAME, then the kube context. */
+  cluster?: string;
+  /** Builds the gateway of a cluster; default: the kubeconfig (context = cluster name when several). */
+  createGateway?: (cluster: string | undefined) => ClusterGateway;
+  /** Overrides of the processor's dependencies (engine, capture, incident hooks). */
+  diagnosis?: Partial<Omit<DiagnosisDeps, 'gateway' | 'poster' | 'states'>>;
+  /** The button executor; default answers "not available yet". */
+  executor?: (ctx: BotContext) => ActionExecutor;
+  /** Extra HTTP routes on the Slack port, e.g. POST /alertmanager. */
+  routes?: (ctx: BotContext) => Route[];
+  log?: Log;
+}
+
+export interface RunningBot {
+  role: Role;
+  port: number;
+  clusters: string[];
+  registeredActions: ActionId[];
+  close(): Promise<void>;
+}
+
+function defaultLog(message: string, error?: unknown): void {
+  const detail = error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${new Date().toISOString()} crashloop ${message}${detail}\n`);
+}
+
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { config } = options;
+  const role = options.role ?? 'all';
+  const log = options.log ?? defaultLog;
+  const prefix = config.redisPrefix;
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer().catch((error: unknown) => log('shutdown step failed', error));
+  };
+
+  try {
+    // Commands fail fast when Redis is down; BullMQ's connection waits (it needs maxRetriesPerRequest null).
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+    redis.on('error', () => undefined);
+    closers.push(() => redis.quit());
+    const bullRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    bullRedis.on('error', () => undefined);
+    closers.push(() => bullRedis.quit());
+
+    const webClient = new WebClient(config.slack.botToken, {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+    });
+    const poster = new SlackPoster({ client: webClient, redis, pacer: new RedisPacer(redis, { prefix }), prefix });
+    const states = new ActionStateStore(redis, { prefix });
+    const readiness: ReadinessCheck[] = [{ name: 'redis', check: async () => void (await redis.ping()) }];
+
+    // Workers: one per cluster this process holds credentials for.
+    const workers: Worker[] = [];
+    const gatewayClusters: string[] = [];
+    if (role !== 'web') {
+      const createGateway = options.createGateway ?? ((name: string | undefined) => createKubeGateway(name === undefined ? {} : { clusterName: name, ...(config.clusters.length > 1 ? { context: name } : {}) }));
+      const names: (string | undefined)[] = role === 'worker' ? [options.cluster ?? config.clusterName] : config.clusters.length > 0 ? config.clusters : [config.clusterName];
+      for (const name of names) {
+        const gateway = createGateway(name);
+        gatewayClusters.push(gateway.cluster);
+        readiness.push({ name: `cluster ${gateway.cluster}`, check: (signal) => gateway.ping(signal) });
+        const processor = createDiagnosisProcessor({
+          gateway,
+          resolveTarget,
+          captureSnapshot,
+          diagnose,
+          listCrashingPods,
+          redact: redactText,
+          poster,
+          states,
+          ...options.diagnosis,
+        });
+        const worker = startDiagnosisWorker(gateway.cluster, processor, {
+          connection: bullRedis,
+          prefix,
+          onFailed: (job, error) => log(`job ${job?.id ?? '?'} (${job?.data.target.text ?? ''}) failed, attempt ${job?.attemptsMade ?? '?'}`, error),
+        });
+        workers.push(worker);
+        closers.push(() => worker.close());
+      }
+    }
+
+    const clusters = [...new Set([...config.clusters, ...gatewayClusters])];
+    let router: JobRouter | undefined;
+    if (role !== 'worker') {
+      if (clusters.length === 0) throw new Error('The web role needs the clusters it routes to: set CLUSTER_NAME or CRASHLOOP_CLUSTERS.');
+      router = createJobRouter(clusters, { connection: bullRedis, prefix });
+      const r = router;
+      closers.push(() => r.close());
+    }
+    const ctx: BotContext = { config, redis, router, poster, states, webClient, log };
+    const routes = options.routes?.(ctx) ?? [];
+
+    if (router !== undefined) {
+      const app = await startSlackApp(
+        {
+          slack: config.slack,
+          router,
+          states,
+          poster,
+          executor: options.executor?.(ctx) ?? new NotAvailableExecutor(),
+          routes,
+          readiness,
+          log,
+          ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),
+        },
+        config.port,
+      );
+      closers.push(() => app.stop());
+      return { role, port: app.port, clusters, registeredActions: app.registeredActions, close };
+    }
+
+    const server: Server = createRouteServer([...healthRoutes(readiness), ...routes]);
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : config.port);
+      });
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    return { role, port, clusters, registeredActions: [], close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
