@@ -2,7 +2,7 @@ import type { LogPattern } from './types.ts';
 import { envLike } from './types.ts';
 
 export const JVM_PATTERNS: LogPattern[] = [
-  { id: 'jvm-class-not-found', cause: 'missing-dependency', re: /(?:ClassNotFoundException|NoClassDefFoundError|NoSuchMethodError|Could not find or load main class|Unable to access jarfile|UnsupportedClassVersionError)[:\s]*(\S+)?/, weight: 4, subject: 1, title: 'A class or jar is missing from the image: $1' },
+  { id: 'jvm-class-not-found', cause: 'missing-dependency', re: /(?:ClassNotFoundException|NoClassDefFoundError|NoSuchMethodError|Could not find or load main class|Unable to access jarfile|UnsupportedClassVersionError|Neither \$JAVA_MAIN_CLASS nor \$JAVA_APP_JAR|no (?:main )?(?:manifest attribute|jar file found))[:\s]*(\S+)?/, weight: 4, subject: 1, title: 'A class or jar is missing from the image: $1' },
   // Decision (documented for SREs): a JVM heap OutOfMemoryError without a container OOMKilled
   // status is the app outgrowing -Xmx, not the kernel enforcing the memory limit, so it is an
   // app-error whose fix sizes the heap. When the kubelet reports OOMKilled, the oom rule wins.

@@ -3,7 +3,7 @@
 import type { LogPattern } from './types.ts';
 
 export const K8S_COMPONENT_PATTERNS: LogPattern[] = [
-  { id: 'coredns-loop', cause: 'dns-failure', re: /plugin\/loop: Loop \(([^)]*)\) detected/, weight: 5, subject: 1, title: 'CoreDNS detected a forwarding loop ($1): the node resolv.conf points back at CoreDNS' },
+  { id: 'coredns-loop', cause: 'dns-failure', re: /plugin\/loop: (?:Loop \(([^)]*)\) detected|[^\n]*loop detected)/i, weight: 5, subject: 1, title: 'CoreDNS detected a forwarding loop: the node resolv.conf points back at CoreDNS' },
   {
     id: 'flannel-subnet-manager', cause: 'dependency-unreachable', re: /Failed to create SubnetManager: (.+)/, weight: 4.8, subject: 1, title: 'flannel cannot reach the Kubernetes API to create its SubnetManager',
     classify: (m) => {

@@ -32,13 +32,19 @@ function fill(title: string, m: RegExpExecArray): string {
   return title.replace(/\$(\d)/g, (_s, d: string) => m[Number(d)] ?? '').replace(/\s*:\s*$|\s+\(\s*\)|""/g, '').replace(/\s{2,}/g, ' ').trim();
 }
 
+/** Warnings count only for definitive signatures (MySQL logs "Access denied" as a [Warning]), a little weaker. */
+const WARNING_MIN_WEIGHT = 3.6;
+const WARNING_PENALTY = 0.5;
+
 export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
   const line = lines[index];
   if (!line) return undefined;
-  if (isWarning(line.text)) return undefined;
+  const warning = isWarning(line.text);
   let best: LogMatch | undefined;
   for (const p of patterns) {
-    if (best && p.weight <= best.weight) continue;
+    const weight = warning ? p.weight - WARNING_PENALTY : p.weight;
+    if (warning && p.weight < WARNING_MIN_WEIGHT) continue;
+    if (best && weight <= best.weight) continue;
     p.re.lastIndex = 0;
     const m = p.re.exec(line.text);
     if (!m) continue;
@@ -46,12 +52,13 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
     if (cause === null) continue;
     const subjectRaw = p.subject !== undefined ? m[p.subject] : undefined;
     const subject = subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
-    best = { pattern: p, cause, line, index, weight: p.weight, title: fill(p.title, m), subject };
+    best = { pattern: p, cause, line, index, weight, title: fill(p.title, m), subject };
   }
   return best;
 }
 
 const SEPARATE_FAILURE_GAP = 10;
+const DOMINANCE = 1;
 
 /** The match that explains the crash, or undefined. */
 export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
@@ -61,7 +68,9 @@ export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PA
   for (let i = 0; i < lines.length; i++) {
     const m = matchLine(lines, i, patterns);
     if (!m) continue;
-    if (m.weight >= 2) specific = m;
+    // A later line replaces the current explanation unless it is much weaker: shutdown chatter
+    // ("find: …: No such file or directory") does not bury the definitive line before it.
+    if (m.weight >= 2) { if (!specific || m.weight >= specific.weight - DOMINANCE) specific = m; }
     else if (m.weight >= 1) generic = m;
     else marker = m;
   }

@@ -2,7 +2,7 @@ import type { LogPattern } from './types.ts';
 import { envLike, readsEnvNear } from './types.ts';
 
 export const PYTHON_PATTERNS: LogPattern[] = [
-  { id: 'py-module-not-found', cause: 'missing-dependency', re: /(?:ModuleNotFoundError|ImportError): No module named '?([\w.]+)'?/, weight: 4, subject: 1, title: 'The Python module "$1" is not installed in the image' },
+  { id: 'py-module-not-found', cause: 'missing-dependency', re: /(?:ModuleNotFoundError|ImportError|\.py|^):? ?No module named '?([\w.]+)'?/, weight: 4, subject: 1, title: 'The Python module "$1" is not installed in the image' },
   { id: 'py-import-error', cause: 'missing-dependency', re: /ImportError: (?:cannot import name '?(\w+)'?|lib\S+\.so|DLL load failed|dynamic module does not define)/, weight: 3.8, subject: 1, title: 'A Python import failed: the installed packages do not match the code' },
   { id: 'py-pkg-not-found', cause: 'missing-dependency', re: /pkg_resources\.DistributionNotFound: The '([^']+)' distribution was not found|importlib\.metadata\.PackageNotFoundError: (\S+)/, weight: 3.8, subject: 1, title: 'The Python package "$1" is not installed' },
   { id: 'py-file-not-found', cause: 'config-file-missing', re: /FileNotFoundError: \[Errno 2\] No such file or directory: '([^']+)'/, weight: 4, subject: 1, title: 'The file $1 does not exist' },

@@ -4,6 +4,7 @@ import type { Finding, Rule } from '../types.ts';
 import { contextOf, type Context } from '../context.ts';
 import { lastTermination, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
+import { selectLogMatch } from '../patterns/match.ts';
 
 function evaluate(ctx: Context): Finding[] {
   const out: Finding[] = [];
@@ -14,7 +15,10 @@ function evaluate(ctx: Context): Finding[] {
     if (!restartsForever) continue;
     if (c.events.some((e) => /failed (?:liveness|startup) probe/i.test(e.message))) continue;
     if (c.restartCount === 0 && c.waiting?.reason !== 'CrashLoopBackOff') continue;
-    out.push(makeFinding(ctx, c, 'exited-zero', 0.9,
+    // A wrapper script that swallows the exit code: exit 0, but the log ends on a definitive error.
+    const m = selectLogMatch(c.logLines);
+    const endsOnError = m !== undefined && m.weight >= 3 && m.cause !== 'app-error' && c.logLines.length - m.index <= 5;
+    out.push(makeFinding(ctx, c, 'exited-zero', endsOnError ? 0.6 : 0.9,
       `"${c.name}" exits successfully (exit 0${t.reason ? `, ${t.reason}` : ''}) but restartPolicy Always restarts it forever`,
       [...statusEvidence(c), { kind: 'spec', source: 'spec.restartPolicy', text: ctx.restartPolicy }]));
   }

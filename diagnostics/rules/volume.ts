@@ -21,7 +21,11 @@ function evaluate(ctx: Context): Finding[] {
   const main = specific[specific.length - 1] ?? events[events.length - 1];
   if (!main) return [];
   const vol = volumeName(main) ?? events.map(volumeName).find((v) => v !== undefined);
+  // Events name the pod volume, or the PV ("pvc-…") behind a claim: then the first container
+  // (init containers first) that mounts a claim-backed volume is the one the mount blocks.
+  const claimVolumes = new Set(ctx.volumes.filter((v) => !('configMap' in v) && !('secret' in v) && !('projected' in v) && !('emptyDir' in v) && !('downwardAPI' in v)).map((v) => String(v.name)));
   const owner = ctx.containers.find((c) => vol !== undefined && c.volumeMounts.some((m) => m.name === vol))
+    ?? ctx.containers.find((c) => c.volumeMounts.some((m) => claimVolumes.has(m.name)))
     ?? failing(ctx)[0] ?? ctx.containers[0];
   if (!owner) return [];
   // Mount errors block container creation; when the container already runs and crashes they are old news.
