@@ -3,8 +3,17 @@
 // -> parse (zod) -> record (Redis + BullMQ; failure = 503 so Alertmanager retries) -> notify -> 200.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AlertIngest, IngestSummary } from '../src/alertmanager/ingest.ts';
+import type { Redis } from 'ioredis';
+import type { WebClient } from '@slack/web-api';
+import { bullmqEnqueue } from '../src/alertmanager/bullmq-enqueue.ts';
+import { createAlertIngest, type AlertIngest, type IngestSummary } from '../src/alertmanager/ingest.ts';
 import { parseWebhook } from '../src/alertmanager/schema.ts';
+import { routeChannel, type Config } from '../src/config.ts';
+import { webClientNotifier } from '../src/incidents/notifier.ts';
+import { createIncidentStore } from '../src/incidents/store.ts';
+import type { Queue } from 'bullmq';
+import type { DiagnosisJobData } from '../src/queue/types.ts';
+import type { Route } from '../src/server/routes.ts';
 
 export interface AlertmanagerHandlerDeps {
   /** ALERTMANAGER_TOKEN. */
@@ -145,4 +154,43 @@ export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: Incomi
     }
     send(res, 200, { status: 'ok', ...summary });
   };
+}
+
+/** What the composition root hands over (a subset of src/main.ts's BotContext). */
+export interface AlertmanagerRouteContext {
+  config: Pick<Config, 'alertmanagerToken' | 'alertChannel' | 'routes' | 'clusterName' | 'redisPrefix'>;
+  redis: Redis;
+  /** The web role's job router (src/queue/queues.ts); undefined in the worker role. */
+  router: { clusters: string[]; defaultCluster: string | undefined; queueFor(cluster: string): Queue<DiagnosisJobData> } | undefined;
+  webClient: WebClient;
+  log: (message: string, error?: unknown) => void;
+}
+
+export const ALERTMANAGER_PATH = '/alertmanager';
+
+/**
+ * POST /alertmanager, wired from the bot's context; no route without ALERTMANAGER_TOKEN or a job
+ * router (worker role). Usage in the composition root: `routes: (ctx) => alertmanagerRoutes(ctx)`.
+ */
+export function alertmanagerRoutes(ctx: AlertmanagerRouteContext): Route[] {
+  const { config, router } = ctx;
+  if (router === undefined) return [];
+  if (config.alertmanagerToken === undefined || config.alertmanagerToken === '') {
+    ctx.log('POST /alertmanager is off: set ALERTMANAGER_TOKEN to receive Alertmanager webhooks');
+    return [];
+  }
+  const known = router.clusters;
+  const defaultCluster = config.clusterName ?? router.defaultCluster ?? 'default';
+  const ingest = createAlertIngest({
+    store: createIncidentStore(ctx.redis, { prefix: config.redisPrefix }),
+    enqueue: bullmqEnqueue((cluster) => router.queueFor(cluster)),
+    routeChannel: (target) => routeChannel(config, target),
+    notifier: webClientNotifier(ctx.webClient),
+    defaultCluster,
+    // One cluster: every alert is about it, whatever Prometheus' external `cluster` label says.
+    resolveCluster: (cluster) => (known.includes(cluster) ? cluster : known.length === 1 ? known[0] : undefined),
+    log: ctx.log,
+  });
+  const handler = alertmanagerHandler({ token: config.alertmanagerToken, ingest, log: ctx.log });
+  return [{ path: ALERTMANAGER_PATH, method: ['POST'], handler: (req, res) => void handler(req, res) }];
 }

@@ -8,14 +8,14 @@ import type { DiagnosisJobData } from '../queue/types.ts';
 import type { EnqueueDiagnosis } from './ingest.ts';
 
 export interface BullmqEnqueueOptions {
-  /** Milliseconds during which a repeat of the same incident generation is coalesced. Default 30 min. */
+  /** Milliseconds during which a repeat of the same incident generation is coalesced. Default 24 h. */
   cooldownMs?: number;
   /** Job name. Default "diagnose". */
   jobName?: string;
 }
 
 export function bullmqEnqueue(queueFor: (cluster: string) => Queue<DiagnosisJobData>, options: BullmqEnqueueOptions = {}): EnqueueDiagnosis {
-  const ttl = options.cooldownMs ?? 30 * 60 * 1000;
+  const ttl = options.cooldownMs ?? 24 * 3600 * 1000;
   const name = options.jobName ?? 'diagnose';
   return async (data, { dedupId }) => {
     const jobId = randomUUID();

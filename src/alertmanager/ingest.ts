@@ -30,6 +30,11 @@ export interface AlertIngestDeps {
   notifier: IncidentNotifier;
   /** Cluster for alerts without a `cluster` label (CLUSTER_NAME). */
   defaultCluster: string;
+  /**
+   * Maps an alert's cluster (its `cluster` label, else defaultCluster) to a cluster the bot serves, or
+   * undefined to ignore the alert (counted as "unknown-cluster"). Default: every cluster is accepted.
+   */
+  resolveCluster?: (cluster: string) => string | undefined;
   clock?: () => Date;
   log?: (message: string, error?: unknown) => void;
   /** Slack calls in flight at once during notify(). Default 4. */
@@ -42,8 +47,10 @@ export interface IngestSummary {
   queued: number;
   /** Firing alerts coalesced into an existing job for their incident. */
   deduplicated: number;
-  /** Alerts with nothing to diagnose (no namespace, no pod or workload, no channel). */
+  /** Alerts with nothing to diagnose (no namespace, no pod or workload, no channel, unknown cluster). */
   ignored: number;
+  /** The same, by reason: no-namespace, no-target, no-channel, unknown-cluster. */
+  ignoredBy: Record<string, number>;
   /** Incidents this payload resolved. */
   resolved: number;
   /** Running total of ignored alerts (Redis counter). */
@@ -73,7 +80,11 @@ export function createAlertIngest(deps: AlertIngestDeps) {
 
   async function record(payload: WebhookPayload): Promise<Recorded> {
     const now = clock();
-    const summary: IngestSummary = { alerts: payload.alerts.length, queued: 0, deduplicated: 0, ignored: 0, resolved: 0, ignoredTotal: 0, notifyErrors: 0 };
+    const summary: IngestSummary = { alerts: payload.alerts.length, queued: 0, deduplicated: 0, ignored: 0, ignoredBy: {}, resolved: 0, ignoredTotal: 0, notifyErrors: 0 };
+    const ignore = (reason: string): void => {
+      summary.ignored += 1;
+      summary.ignoredBy[reason] = (summary.ignoredBy[reason] ?? 0) + 1;
+    };
     const notes = new Map<string, { key: IncidentKey; channel: string; items: Note[] }>();
     const enqueuedThisPayload = new Set<string>();
     const noteFor = (key: IncidentKey, channel: string) => {
@@ -86,10 +97,18 @@ export function createAlertIngest(deps: AlertIngestDeps) {
     for (const alert of payload.alerts) {
       const mapped = mapAlert(alert, deps.defaultCluster);
       if (mapped.kind === 'ignore') {
-        summary.ignored += 1;
+        ignore(mapped.reason);
         continue;
       }
       const s = mapped.subject;
+      if (deps.resolveCluster !== undefined) {
+        const cluster = deps.resolveCluster(s.incident.cluster);
+        if (cluster === undefined) {
+          ignore('unknown-cluster');
+          continue;
+        }
+        s.incident = { ...s.incident, cluster };
+      }
       if (alert.status === 'resolved') {
         const endsAt = Date.parse(alert.endsAt);
         const outcome = await deps.store.recordResolved(s.incident, s.fingerprint, Number.isNaN(endsAt) || endsAt <= 0 ? now : new Date(endsAt));
@@ -101,7 +120,7 @@ export function createAlertIngest(deps: AlertIngestDeps) {
       }
       const channel = deps.routeChannel({ cluster: s.incident.cluster, namespace: s.incident.namespace, labels: alert.labels });
       if (channel === undefined) {
-        summary.ignored += 1;
+        ignore('no-channel');
         continue;
       }
       const facts = { channel, fingerprint: s.fingerprint, startsAt: s.startsAt, alertname: s.alertname, restartBand: restartBand(s.restartCount) };
@@ -139,6 +158,7 @@ export function createAlertIngest(deps: AlertIngestDeps) {
       deduplicated: summary.deduplicated,
       ignored: summary.ignored,
       resolved: summary.resolved,
+      ...Object.fromEntries(Object.entries(summary.ignoredBy).map(([reason, n]) => [`ignored:${reason}`, n])),
     });
     summary.ignoredTotal = totals.ignored ?? summary.ignored;
 
