@@ -1,0 +1,182 @@
+// The `crashloop` command. `main(argv)` returns the exit code; bin/crashloop.js sets it.
+// Diagnosing a snapshot file loads only the engine: the Kubernetes client and the Slack app are
+// imported dynamically by the commands that need them.
+import { readFile } from 'node:fs/promises';
+import type { Report, Snapshot } from '../../diagnostics/types.ts';
+import { ClusterError } from '../cluster/types.ts';
+import { parseCommandLine, type ClusterOptions, type Command } from './args.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+import { HELP } from './help.ts';
+import { COLOR, PLAIN, renderText } from './render-text.ts';
+
+interface Stream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: Stream;
+  stderr: Stream;
+  stdin: AsyncIterable<string | Uint8Array>;
+  env: NodeJS.ProcessEnv;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+async function readVersion(): Promise<string> {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg: unknown = JSON.parse(await readFile(new URL(rel, import.meta.url), 'utf8'));
+      if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // try the next location (source checkout vs dist/)
+    }
+  }
+  return 'unknown';
+}
+
+async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+/** Reads and checks a snapshot file: JSON with a pod object; events and logs must have the right shape when present. */
+export async function loadSnapshotFile(file: string, io: CliIo): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = file === '-' ? await readAll(io.stdin) : await readFile(file, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : err instanceof Error ? err.message : String(err);
+    throw new CliError(EXIT.BAD_SNAPSHOT, `Cannot read snapshot ${file}: ${why}.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(EXIT.BAD_SNAPSHOT, `Snapshot ${file === '-' ? 'on stdin' : file} is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  const problems: string[] = [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) problems.push('it is not a JSON object');
+  else {
+    const record = value as Record<string, unknown>;
+    const pod = record.pod;
+    if (typeof pod !== 'object' || pod === null || Array.isArray(pod)) problems.push('"pod" (the Pod object) is missing');
+    else if (typeof (pod as Record<string, unknown>).metadata !== 'object') problems.push('"pod.metadata" is missing');
+    if (record.events !== undefined && !Array.isArray(record.events)) problems.push('"events" must be an array');
+    if (record.logs !== undefined && (typeof record.logs !== 'object' || record.logs === null || Array.isArray(record.logs))) problems.push('"logs" must be an object keyed by container');
+  }
+  if (problems.length > 0) {
+    throw new CliError(EXIT.BAD_SNAPSHOT, `${file === '-' ? 'stdin' : file} is not a crashloop snapshot: ${problems.join('; ')}. Create one with \`crashloop snapshot <pod>\`.`);
+  }
+  const snapshot = value as Snapshot;
+  return { ...snapshot, events: snapshot.events ?? [], logs: snapshot.logs ?? {} };
+}
+
+function useColor(io: CliIo, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return io.stdout.isTTY === true && io.env.TERM !== 'dumb';
+}
+
+function printReport(report: Report, output: 'text' | 'json', io: CliIo, color: boolean | undefined): void {
+  if (output === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(renderText(report, useColor(io, color) ? COLOR : PLAIN));
+}
+
+function progress(io: CliIo, message: string): void {
+  if (io.stderr.isTTY) io.stderr.write(`${message}\n`);
+}
+
+/** Resolves the target and captures its snapshot; maps resolution failures to exit 3. */
+async function captureTarget(target: string, options: ClusterOptions, io: CliIo): Promise<Snapshot> {
+  const [{ createKubeGateway }, { resolveTarget }, { captureSnapshot }] = await Promise.all([
+    import('../cluster/kube-gateway.ts'),
+    import('../cluster/resolve-target.ts'),
+    import('../cluster/capture-snapshot.ts'),
+  ]);
+  const gateway = createKubeGateway({ context: options.context, kubeconfig: options.kubeconfig, env: io.env, timeoutMs: Math.min(options.timeoutMs, 15_000) });
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  progress(io, `resolving ${target} in ${gateway.cluster}…`);
+  const resolved = await resolveTarget(gateway, { text: target, namespace: options.namespace }, signal);
+  if (resolved.kind === 'not-found') throw new CliError(EXIT.NOT_FOUND, resolved.message);
+  if (resolved.kind === 'ambiguous') {
+    const list = resolved.candidates.map((c) => `  ${c.namespace}/${c.name}  (${c.reason})`).join('\n');
+    throw new CliError(EXIT.NOT_FOUND, `"${target}" matches several pods; name one:\n${list}`);
+  }
+  const via = resolved.via ? ` (${resolved.via.kind} ${resolved.via.name})` : '';
+  progress(io, `capturing ${resolved.namespace}/${resolved.name}${via}…`);
+  return captureSnapshot(gateway, resolved.namespace, resolved.name, { signal });
+}
+
+async function serveCommand(argv: string[]): Promise<number> {
+  // serve.ts belongs to the Slack app and may not exist yet: load it by computed name.
+  const specifier = import.meta.url.endsWith('.ts') ? './serve.ts' : './serve.js';
+  let mod: unknown;
+  try {
+    mod = await import(specifier);
+  } catch (err) {
+    const missing = err instanceof Error && 'code' in err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && err.message.includes('serve');
+    if (missing) throw new CliError(EXIT.USAGE, '`crashloop serve` is not available in this build yet (src/cli/serve.ts is missing).');
+    throw err;
+  }
+  const serve = typeof mod === 'object' && mod !== null && 'serve' in mod ? mod.serve : undefined;
+  if (typeof serve !== 'function') throw new CliError(EXIT.INTERNAL, '`crashloop serve` is broken: src/cli/serve.ts exports no serve(argv) function.');
+  const code: unknown = await serve(argv);
+  return typeof code === 'number' ? code : EXIT.OK;
+}
+
+async function run(command: Command, io: CliIo): Promise<number> {
+  switch (command.name) {
+    case 'help':
+      io.stdout.write(HELP);
+      return EXIT.OK;
+    case 'version':
+      io.stdout.write(`crashloop ${await readVersion()}\n`);
+      return EXIT.OK;
+    case 'serve':
+      return serveCommand(command.argv);
+    case 'diagnose-file': {
+      const snapshot = await loadSnapshotFile(command.file, io);
+      const { diagnose } = await import('../../diagnostics/index.ts');
+      printReport(diagnose(snapshot), command.output, io, command.color);
+      return EXIT.OK;
+    }
+    case 'diagnose': {
+      const snapshot = await captureTarget(command.target, command, io);
+      const { diagnose } = await import('../../diagnostics/index.ts');
+      printReport(diagnose(snapshot), command.output, io, command.color);
+      return EXIT.OK;
+    }
+    case 'snapshot': {
+      const snapshot = await captureTarget(command.target, command, io);
+      const { redactSnapshot } = await import('../../diagnostics/index.ts');
+      io.stdout.write(`${JSON.stringify(redactSnapshot(snapshot), null, 2)}\n`);
+      return EXIT.OK;
+    }
+  }
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof ClusterError) return err.code === 'NOT_FOUND' ? EXIT.NOT_FOUND : EXIT.CLUSTER;
+  return EXIT.INTERNAL;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    return await run(parseCommandLine(argv), io);
+  } catch (err) {
+    const code = exitCodeOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    const prefix = code === EXIT.INTERNAL ? 'crashloop: unexpected error: ' : 'crashloop: ';
+    io.stderr.write(`${prefix}${message}${code === EXIT.INTERNAL && !debug ? ' (rerun with --debug for details)' : ''}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return code;
+  }
+}
