@@ -3,15 +3,13 @@
 // for those routes when an app token is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
 import type { SlackPoster } from './slack/post.ts';
 import type { JobRouter } from './queue/queues.ts';
 import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
 import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
-
-const { App, HTTPReceiver, LogLevel } = bolt;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 

@@ -46,11 +46,40 @@ export class FixtureGateway implements ClusterGateway {
     const ns = snapshot.pod.metadata?.namespace ?? 'default';
     const name = snapshot.pod.metadata?.name ?? '';
     this.pods.push(snapshot.pod);
+    this.addOwners(snapshot);
     this.events.push(...snapshot.events);
     for (const [container, logs] of Object.entries(snapshot.logs)) {
       if (logs.previous !== null) this.logs.set(`${ns}/${name}/${container}/previous`, logs.previous);
       if (logs.current !== null) this.logs.set(`${ns}/${name}/${container}/current`, logs.current);
     }
+  }
+
+  /** The snapshot's owner chain as objects: ReplicaSet -> Deployment (or StatefulSet, DaemonSet, Job). */
+  private addOwners(snapshot: Snapshot): void {
+    const owners = snapshot.owners ?? [];
+    const ns = snapshot.pod.metadata?.namespace ?? 'default';
+    const labels = { ...(snapshot.pod.metadata?.labels ?? {}) };
+    const template = { metadata: { labels }, spec: snapshot.pod.spec ?? { containers: [] } };
+    owners.forEach((owner, i) => {
+      const parent = owners[i + 1];
+      const metadata = {
+        name: owner.name,
+        namespace: owner.namespace ?? ns,
+        uid: owner.uid ?? `uid-${owner.name}`,
+        labels,
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+        ...(parent === undefined ? {} : { ownerReferences: [{ apiVersion: 'apps/v1', kind: parent.kind, name: parent.name, uid: parent.uid ?? `uid-${parent.name}`, controller: true }] }),
+      };
+      const spec = { selector: { matchLabels: labels }, template };
+      if (this.workloads.some((w) => w.kind === owner.kind && w.object.metadata?.name === owner.name && w.object.metadata.namespace === metadata.namespace)) return;
+      if (owner.kind === 'ReplicaSet') {
+        const rs: V1ReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata, spec };
+        this.replicaSets.push(rs);
+        this.workloads.push({ kind: 'ReplicaSet', object: rs });
+      } else if (owner.kind === 'Deployment' || owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') {
+        this.workloads.push({ kind: owner.kind, object: { apiVersion: 'apps/v1', kind: owner.kind, metadata, spec } });
+      }
+    });
   }
 
   /** Every call throws this code (UNAVAILABLE to simulate an unreachable cluster) until heal(). */
