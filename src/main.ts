@@ -21,6 +21,10 @@ import { createDiagnosisProcessor, type DiagnosisDeps } from './queue/diagnosis-
 import { startDiagnosisWorker } from './queue/worker.ts';
 import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
 import { startSlackApp } from './app.ts';
+import { alertmanagerRoutes } from '../handlers/alertmanager.ts';
+import { incidentHooks } from './incidents/hooks.ts';
+import { webClientNotifier } from './incidents/notifier.ts';
+import { createIncidentStore } from './incidents/store.ts';
 
 export type Role = 'all' | 'web' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'web', 'worker'];
@@ -114,6 +118,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           redact: redactText,
           poster,
           states,
+          ...incidentHooks(createIncidentStore(redis, { prefix }), webClientNotifier(webClient)),
           ...options.diagnosis,
         });
         const worker = startDiagnosisWorker(gateway.cluster, processor, {
@@ -135,7 +140,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(() => r.close());
     }
     const ctx: BotContext = { config, redis, router, poster, states, webClient, log };
-    const routes = options.routes?.(ctx) ?? [];
+    const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])];
 
     if (router !== undefined) {
       const app = await startSlackApp(
