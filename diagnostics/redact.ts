@@ -24,11 +24,11 @@ const RULES: [RegExp, string | ((m: string, ...g: string[]) => string)][] = [
   [/([a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]*):([^\s@/'"]+)@/gi, (_m, pre: string) => `${pre}:${MASK}@`],
   // JSON/YAML/env/logfmt/DSN key-value pairs whose key names a secret.
   [
-    new RegExp(`(["']?\\b${SECRET_KEY}["']?)(\\s*[=:]\\s*|"\\s*:\\s*)(["']?)([^\\s"',;&}\\]]+)`, 'gi'),
+    new RegExp(`(["']?\\b${SECRET_KEY}["']?)(\\s*[=:]\\s*|"\\s*:\\s*)(["']?)([^\\s"',;&})\\]]+)`, 'gi'),
     (m: string, key: string, sep: string, q: string, value: string) => {
       // "using password: YES" (MySQL) and empty/placeholder values are not secrets.
-      if (/^(?:yes|no|true|false|null|none|\[redacted\].*|\*+)$/i.test(value)) return m;
-      if (value.startsWith(MASK)) return m;
+      if (/^(?:yes|no|true|false|null|none|\[redacted.*|\*+)$/i.test(value)) return m;
+      if (value.startsWith('[REDACTED')) return m;
       return `${key}${sep}${q}${MASK}`;
     },
   ],

@@ -14,6 +14,13 @@ export function logConfidence(weight: number): number {
   return Math.max(0.5, Math.min(0.88, 0.45 + 0.1 * weight));
 }
 
+/** Generic signature titles quote the line itself, so the title alone says what happened. */
+export function titleFor(container: string, title: string, template: string, line: string): string {
+  if (template.includes('$')) return `"${container}": ${title}`;
+  const excerpt = line.trim().replace(/\s+/g, ' ');
+  return `"${container}": ${title}: ${excerpt.length > 160 ? `${excerpt.slice(0, 157)}...` : excerpt}`;
+}
+
 function evaluate(ctx: Context): Finding[] {
   const out: Finding[] = [];
   for (const c of failing(ctx)) {
@@ -30,7 +37,12 @@ function evaluate(ctx: Context): Finding[] {
     }
     const ev = [...statusEvidence(c), logEvidence(m.line)];
     // The line after a Python/Ruby exception header or the JVM "Caused by" often carries the detail.
-    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": ${m.title}`, ev, undefined, { subject: m.subject }));
+    // A signature re-classified by context (KeyError on an env-like name) gets a title saying so.
+    if (m.cause === 'missing-env-var' && m.pattern.cause !== 'missing-env-var' && m.subject) {
+      out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
+      continue;
+    }
+    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject }));
   }
   return out;
 }
