@@ -1,6 +1,6 @@
 // Write-side access to one cluster: the workloads, histories and pods the report actions touch, as raw
 // JSON. Everything else stays on the read-only ClusterGateway.
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig, type KubeGatewayOptions } from '../kube-gateway.ts';
 import { isObject, type Json, type JsonObject } from '../../actions/json.ts';
 import { ClusterError } from '../types.ts';
 import { KubeRest, type PatchType } from './kube-rest.ts';
@@ -61,13 +61,11 @@ export class KubeClusterWriter implements ClusterWriter {
     this.cluster = rest.cluster;
   }
 
-  /** From a kubeconfig file or the default loading rules (KUBECONFIG, ~/.kube/config, in-cluster). */
-  static fromKubeConfig(options: { kubeconfig?: string; context?: string; cluster?: string } = {}): KubeClusterWriter {
-    const kc = new KubeConfig();
-    if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
-    if (options.context !== undefined) kc.setCurrentContext(options.context);
-    return new KubeClusterWriter(new KubeRest(kc, options.cluster === undefined ? {} : { cluster: options.cluster }));
+  /** Same kubeconfig loading as the read gateway (KUBECONFIG, ~/.kube/config, in-cluster, --context). */
+  static fromKubeConfig(options: KubeGatewayOptions = {}): KubeClusterWriter {
+    const kc = loadKubeConfig(options);
+    const cluster = options.clusterName ?? (options.env ?? process.env).CLUSTER_NAME;
+    return new KubeClusterWriter(new KubeRest(kc, { ...(cluster === undefined ? {} : { cluster }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }));
   }
 
   async getWorkload(namespace: string, kind: WritableKind, name: string, signal?: AbortSignal): Promise<JsonObject> {

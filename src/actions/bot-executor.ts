@@ -1,0 +1,94 @@
+// Builds the real ActionExecutor from the bot's composition context (src/main.ts's BotContext):
+// policy file, one writer per cluster (same kubeconfig rules as the read gateways), the Slack client,
+// settings from the environment and the debug-copy cleanup queue.
+import { readFileSync } from 'node:fs';
+import type { WebClient } from '@slack/web-api';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import { KubeClusterWriter, type ClusterWriter } from '../cluster/actions/cluster-writer.ts';
+import type { KubeGatewayOptions } from '../cluster/kube-gateway.ts';
+import { DEFAULT_POLICY, parsePolicy, type Policy } from '../auth/policy.ts';
+import type { ActionStateStore } from '../slack/action-state.ts';
+import { jsonLogger, type Logger } from './audit.ts';
+import { createDebugCleanup, type DebugCleanup } from './debug/cleanup-queue.ts';
+import { createActionExecutor, settingsFromEnv, type ActionExecutorHandle, type ExecutorDeps } from './executor.ts';
+import { slackFromWebClient } from './slack-port.ts';
+
+/** The parts of BotContext this needs (structural, so src/actions does not import the composition root). */
+export interface BotActionContext {
+  config: Pick<Config, 'redisPrefix' | 'policyFile' | 'clusters' | 'clusterName' | 'redisUrl'>;
+  redis: Redis;
+  states: Pick<ActionStateStore, 'load' | 'save' | 'ttl'>;
+  webClient: WebClient;
+}
+
+export interface BotActionOptions {
+  env?: Record<string, string | undefined>;
+  /** Kubeconfig options for every cluster's writer (tests pass the e2e kubeconfig). */
+  kube?: Omit<KubeGatewayOptions, 'clusterName' | 'context'>;
+  /** Overrides a writer per cluster. */
+  writerFor?: (cluster: string) => ClusterWriter | undefined;
+  logger?: Logger;
+  /** Extra executor options (clock, settings). */
+  overrides?: Partial<ExecutorDeps>;
+  /** Run the cleanup worker in this process (default true). */
+  cleanupWorker?: boolean;
+}
+
+export function loadPolicy(path: string | undefined): Policy {
+  if (path === undefined) return DEFAULT_POLICY;
+  return parsePolicy(readFileSync(path, 'utf8'));
+}
+
+export function createBotActionExecutor(ctx: BotActionContext, options: BotActionOptions = {}): ActionExecutorHandle & { cleanup: DebugCleanup; close(): Promise<void> } {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? jsonLogger;
+  const prefix = ctx.config.redisPrefix;
+  const several = ctx.config.clusters.length > 1;
+  const writers = new Map<string, ClusterWriter | undefined>();
+  const known = new Set([...ctx.config.clusters, ...(ctx.config.clusterName === undefined ? [] : [ctx.config.clusterName])]);
+  const writerFor =
+    options.writerFor ??
+    ((cluster: string): ClusterWriter | undefined => {
+      if (!writers.has(cluster)) {
+        try {
+          // Several clusters: the kube context is named like the cluster, as for the read gateways.
+          writers.set(cluster, known.size === 0 || known.has(cluster) ? KubeClusterWriter.fromKubeConfig({ ...options.kube, clusterName: cluster, ...(several ? { context: cluster } : {}) }) : undefined);
+        } catch (err) {
+          logger.warn({ msg: 'no writer for cluster', cluster, error: String(err) });
+          writers.set(cluster, undefined);
+        }
+      }
+      return writers.get(cluster);
+    });
+  // BullMQ needs its own connection with maxRetriesPerRequest null (blocking commands).
+  const bullRedis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: null });
+  bullRedis.on('error', () => undefined);
+  const cleanup = createDebugCleanup({
+    connection: bullRedis,
+    prefix,
+    ...(options.cleanupWorker === false ? {} : { writerFor }),
+    logger,
+  });
+  const executor = createActionExecutor({
+    redis: ctx.redis,
+    prefix,
+    states: ctx.states,
+    writerFor,
+    slack: slackFromWebClient(ctx.webClient, logger),
+    policy: loadPolicy(ctx.config.policyFile),
+    logger,
+    settings: settingsFromEnv(env),
+    scheduleDebugCleanup: (job, delayMs) => cleanup.schedule(job, delayMs),
+    ...options.overrides,
+  });
+  return {
+    ...executor,
+    cleanup,
+    async close() {
+      await executor.drain();
+      await cleanup.close();
+      bullRedis.disconnect();
+    },
+  };
+}
