@@ -22,6 +22,7 @@ export type IgnoreReason = 'no-namespace' | 'no-target';
 export type MappedAlert = { kind: 'diagnose'; subject: AlertSubject } | { kind: 'ignore'; reason: IgnoreReason };
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const RESOLVABLE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 function label(labels: Record<string, string>, name: string): string | undefined {
   const value = labels[name]?.trim();
@@ -51,10 +52,13 @@ export function mapAlert(alert: WebhookAlert, defaultCluster: string): MappedAle
 
   const cluster = label(alert.labels, 'cluster') ?? defaultCluster;
   const incident: IncidentKey = { cluster, namespace, workload: workloadKey(workload) };
+  // The resolver takes kind prefixes for Deployments, StatefulSets and DaemonSets only; a Job's or
+  // CronJob's pods are found by name prefix instead.
+  const byKind = RESOLVABLE_KINDS.has(workload.kind);
   const target: AlertSubject['target'] =
     podName !== undefined
-      ? { text: `${namespace}/${podName}`, namespace, ...(workload.kind === 'Pod' ? {} : { fallback: workloadRef(workload) }) }
-      : { text: workloadRef(workload), namespace };
+      ? { text: `${namespace}/${podName}`, namespace, ...(byKind ? { fallback: workloadRef(workload) } : {}) }
+      : { text: byKind ? workloadRef(workload) : `${namespace}/${workload.name}`, namespace };
   const subject: AlertSubject = {
     incident,
     workload,

@@ -108,7 +108,9 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     const query: TargetQuery = { text: data.target.text };
     if (data.target.namespace !== undefined) query.namespace = data.target.namespace;
     if (data.allowedNamespaces !== undefined) query.allowedNamespaces = data.allowedNamespaces;
-    const resolved = await deps.resolveTarget(deps.gateway, query, signal);
+    let resolved = await deps.resolveTarget(deps.gateway, query, signal);
+    // An alert's pod may be gone (replaced by its controller): diagnose the workload's current crashing pod.
+    if (resolved.kind === 'not-found' && data.target.fallback !== undefined) resolved = await deps.resolveTarget(deps.gateway, { ...query, text: data.target.fallback }, signal);
     if (resolved.kind === 'not-found') {
       await tell(job, 'not-found', notFoundMessage(targetText(data), resolved.message.replace(/\.$/, ''), resolved.suggestions));
       throw new PermanentJobError('NOT_FOUND', resolved.message);
@@ -183,7 +185,9 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       if (classified instanceof RetryableJobError) {
         const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         const unreachable = classified.code === 'UNAVAILABLE' || classified.code === 'TIMEOUT';
-        if (job.attemptsMade === 0 || last) {
+        // Unreachable: say so at once and again when giving up. Anything else (e.g. a Slack hiccup) is
+        // retried quietly; the user hears only if it never works.
+        if ((unreachable && job.attemptsMade === 0) || last) {
           const message = unreachable ? unreachableMessage(cluster, classified.userMessage, !last) : failedMessage(target, classified.userMessage);
           await tell(job, last ? 'gave-up' : 'retrying', message).catch(() => undefined);
         }

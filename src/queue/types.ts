@@ -26,7 +26,12 @@ export interface DiagnosisJobData {
   /** Which cluster's worker must run it; the queue name is derived from it. */
   cluster: string;
   /** What to diagnose, as typed or derived from alert labels ("ns/pod", "deploy/x", "pod -n ns" resolved to text + namespace). */
-  target: { text: string; namespace?: string };
+  target: {
+    text: string;
+    namespace?: string;
+    /** Alert jobs: the pod's workload ("deploy/x", "sts/x", "ds/x"), diagnosed when the pod is gone (replaced by its controller). */
+    fallback?: string;
+  };
   origin: 'slash-command' | 'alertmanager' | 'button';
   reply: ReplyTarget;
   /** Present for alert-driven jobs; slash commands may fill it after resolution. */

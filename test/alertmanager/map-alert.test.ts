@@ -28,6 +28,16 @@ describe('mapAlert', () => {
     expect(mapped.kind === 'diagnose' && mapped.subject.target).toEqual({ text: 'deploy/cart', namespace: 'shop' });
   });
 
+  it('targets a Job by name prefix (the resolver takes no job/ prefix), and a CronJob pod without fallback', () => {
+    const job = crashLoopAlert();
+    job.labels = { alertname: 'KubeJobFailed', namespace: 'batch', job_name: 'migrate', job: 'kube-state-metrics' };
+    const mapped = mapAlert(job, 'c');
+    expect(mapped.kind === 'diagnose' && mapped.subject.target).toEqual({ text: 'batch/migrate', namespace: 'batch' });
+    expect(mapped.kind === 'diagnose' && mapped.subject.incident.workload).toBe('Job/migrate');
+    const cron = mapAlert(crashLoopAlert({ namespace: 'batch', pod: 'backup-29012345-q7w2z' }), 'c');
+    expect(cron.kind === 'diagnose' && cron.subject.target).toEqual({ text: 'batch/backup-29012345-q7w2z', namespace: 'batch' });
+  });
+
   it('ignores alerts with no namespace or nothing to diagnose', () => {
     const node = crashLoopAlert();
     node.labels = { alertname: 'KubeNodeNotReady', node: 'worker-1' };
