@@ -9,6 +9,8 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   /** HTTP status the fake answered with (429/500 when injected). */
   status: number;
+  /** The body the fake answered with (e.g. the ts of a posted message). */
+  result?: Record<string, unknown>;
 }
 
 export interface RecordedUpload {
@@ -33,8 +35,8 @@ export interface FakeSlack {
   responses: RecordedResponse[];
   /** Successful calls of one method. */
   callsOf(method: string): RecordedCall[];
-  /** The next `times` calls of `method` fail this way. */
-  failNext(method: string, failure: Failure, times?: number): void;
+  /** The next `times` calls of `method` (those whose args satisfy `match`, when given) fail this way. */
+  failNext(method: string, failure: Failure, times?: number, match?: (args: Record<string, unknown>) => boolean): void;
   /** A response_url for slash commands and block actions. */
   responseUrl(id?: string): string;
   /** Resolves once `predicate` holds, polling the records; rejects after `timeoutMs`. */
@@ -93,7 +95,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   const uploads: RecordedUpload[] = [];
   const responses: RecordedResponse[] = [];
-  const failures = new Map<string, Failure[]>();
+  const failures = new Map<string, { failure: Failure; match?: (args: Record<string, unknown>) => boolean }[]>();
   let tsCounter = 0;
   let fileCounter = 0;
   let base = '';
@@ -103,7 +105,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     return `1700000000.${String(tsCounter).padStart(6, '0')}`;
   };
 
-  const answer = (method: string, args: Record<string, unknown>): unknown => {
+  const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     const channel = typeof args.channel === 'string' ? args.channel : 'C0TEST';
     switch (method) {
       case 'auth.test':
@@ -156,8 +158,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       const method = path.slice('/api/'.length);
       const args = parseArgs(req.headers['content-type'], raw);
-      const queued = failures.get(method);
-      const failure = queued?.shift();
+      const queued = failures.get(method) ?? [];
+      const index = queued.findIndex((f) => f.match === undefined || f.match(args));
+      const failure = index < 0 ? undefined : queued.splice(index, 1)[0]?.failure;
       if (failure !== undefined) {
         calls.push({ method, args, status: failure.status });
         if (failure.status === 429) {
@@ -167,8 +170,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         }
         return;
       }
-      calls.push({ method, args, status: 200 });
-      send(res, 200, answer(method, args));
+      const result = answer(method, args);
+      calls.push({ method, args, status: 200, result });
+      send(res, 200, result);
     })().catch((error: unknown) => {
       send(res, 500, { ok: false, error: String(error) });
     });
@@ -185,9 +189,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     uploads,
     responses,
     callsOf: (method) => calls.filter((c) => c.method === method && c.status === 200),
-    failNext(method, failure, times = 1) {
+    failNext(method, failure, times = 1, match) {
       const list = failures.get(method) ?? [];
-      for (let i = 0; i < times; i += 1) list.push(failure);
+      for (let i = 0; i < times; i += 1) list.push(match === undefined ? { failure } : { failure, match });
       failures.set(method, list);
     },
     responseUrl: (id = String(Math.random()).slice(2)) => `${base}/response/${id}`,

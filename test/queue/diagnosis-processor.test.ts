@@ -1,0 +1,182 @@
+// The diagnosis job on real BullMQ and Redis, with the real engine, capture and resolution over the
+// fixture gateway, posting to the fake Slack: retries never post twice, NOT_FOUND/FORBIDDEN stop at once.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { QueueEvents, type Job, type Queue, type Worker } from 'bullmq';
+import { WebClient } from '@slack/web-api';
+import { startRedis, uniqueName, type TestRedis } from '../support/redis.ts';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
+import { FixtureGateway } from '../support/fixture-gateway.ts';
+import { crashingSnapshot } from '../support/pods.ts';
+import { diagnose, redactText } from '../../diagnostics/index.ts';
+import { captureSnapshot } from '../../src/cluster/capture-snapshot.ts';
+import { listCrashingPods, resolveTarget } from '../../src/cluster/resolve-target.ts';
+import { ClusterError } from '../../src/cluster/types.ts';
+import { SlackPoster } from '../../src/slack/post.ts';
+import { ActionStateStore } from '../../src/slack/action-state.ts';
+import type { Pacer } from '../../src/slack/pacer.ts';
+import { createDiagnosisProcessor, incidentOf } from '../../src/queue/diagnosis-processor.ts';
+import { classifyError, PermanentJobError, RetryableJobError } from '../../src/queue/errors.ts';
+import { createDiagnosisQueue } from '../../src/queue/queues.ts';
+import { startDiagnosisWorker } from '../../src/queue/worker.ts';
+import type { DiagnosisJobData } from '../../src/queue/types.ts';
+
+const noPacing: Pacer = { wait: async () => 0 };
+let redisServer: TestRedis;
+let redis: Redis;
+let slack: FakeSlack;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  redisServer = await startRedis();
+  redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  slack = await startFakeSlack();
+});
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+afterAll(async () => {
+  await redis.quit();
+  await slack.close();
+  await redisServer.stop();
+});
+
+interface Harness {
+  queue: Queue<DiagnosisJobData>;
+  events: QueueEvents;
+  gateway: FixtureGateway;
+  channel: string;
+}
+
+async function harness(): Promise<Harness> {
+  const cluster = uniqueName('cl');
+  const prefix = uniqueName('q');
+  const gateway = FixtureGateway.fromSnapshots(
+    [crashingSnapshot({ namespace: 'shop', name: 'web-5c8d7-abcde', container: 'web', deployment: 'web', previousLog: "Error: Cannot find module 'express'" })],
+    cluster,
+  );
+  // No WebClient retries: a Slack 500 fails the attempt and BullMQ retries the job.
+  const client = new WebClient('xoxb-test-q', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+  const poster = new SlackPoster({ client, redis, pacer: noPacing, prefix });
+  const processor = createDiagnosisProcessor({ gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster, states: new ActionStateStore(redis, { prefix }) });
+  const queue = createDiagnosisQueue(cluster, { connection: redis, prefix, jobOptions: { attempts: 3, backoff: { type: 'fixed', delay: 50 } } });
+  const worker: Worker = startDiagnosisWorker(cluster, processor, { connection: redis, prefix });
+  const events = new QueueEvents(queue.name, { connection: redis.duplicate(), prefix });
+  await events.waitUntilReady();
+  cleanup.push(() => queue.close(), () => worker.close(), () => events.close());
+  return { queue, events, gateway, channel: uniqueName('C') };
+}
+
+function job(h: Harness, text: string, responseUrl?: string): DiagnosisJobData {
+  return {
+    v: 1,
+    cluster: h.gateway.cluster,
+    target: { text },
+    origin: 'slash-command',
+    reply: { channel: h.channel, ...(responseUrl === undefined ? {} : { responseUrl }) },
+    requestedAt: '2026-11-21T12:00:00Z',
+  };
+}
+
+async function settle(h: Harness, added: Job<DiagnosisJobData>): Promise<Job<DiagnosisJobData>> {
+  await added.waitUntilFinished(h.events).catch(() => undefined);
+  const done = await h.queue.getJob(added.id ?? '');
+  if (done === undefined) throw new Error('job vanished');
+  return done;
+}
+
+describe('diagnosis job', () => {
+  it('a job retried after a Slack failure updates its report instead of posting it twice', async () => {
+    const h = await harness();
+    // The first thread reply fails once: the parent is already posted when the attempt fails.
+    slack.failNext('chat.postMessage', { status: 500 }, 1, (args) => args.channel === h.channel && args.thread_ts !== undefined);
+    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde')));
+    expect(await done.getState()).toBe('completed');
+    expect(done.attemptsMade).toBe(2);
+    expect(done.returnvalue).toMatchObject({ status: 'posted', cause: 'missing-dependency', reused: true, incident: `${h.gateway.cluster}/shop/Deployment/web` });
+
+    const posts = slack.callsOf('chat.postMessage').filter((c) => c.args.channel === h.channel);
+    const parents = posts.filter((c) => c.args.thread_ts === undefined);
+    expect(parents).toHaveLength(1);
+    const parentTs = parents[0]?.result?.ts;
+    const updates = slack.callsOf('chat.update').filter((c) => c.args.channel === h.channel);
+    expect(updates.map((u) => u.args.ts)).toEqual([parentTs]);
+    const replies = posts.filter((c) => c.args.thread_ts === parentTs).map((c) => c.args.text);
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(replies).size).toBe(replies.length);
+  });
+
+  it('an unknown pod fails at once (no retry) and the user gets suggestions', async () => {
+    const h = await harness();
+    const responseId = uniqueName('r');
+    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcdf', slack.responseUrl(responseId))));
+    expect(await done.getState()).toBe('failed');
+    expect(done.attemptsMade).toBe(1);
+    const told = slack.responses.filter((r) => r.id === responseId);
+    expect(told).toHaveLength(1);
+    expect(String(told[0]?.body.text)).toContain('could not find');
+    expect(String(told[0]?.body.text)).toContain('web-5c8d7-abcde');
+  });
+
+  it('a forbidden cluster fails at once and says what access is missing', async () => {
+    const h = await harness();
+    h.gateway.fail('FORBIDDEN');
+    const responseId = uniqueName('r');
+    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde', slack.responseUrl(responseId))));
+    expect(await done.getState()).toBe('failed');
+    expect(done.attemptsMade).toBe(1);
+    const told = slack.responses.filter((r) => r.id === responseId);
+    expect(told).toHaveLength(1);
+    expect(String(told[0]?.body.text)).toContain('not allowed');
+  });
+
+  it('an unreachable cluster is retried with back-off; the user hears it on the first and the last attempt', async () => {
+    const h = await harness();
+    h.gateway.fail('UNAVAILABLE');
+    const responseId = uniqueName('r');
+    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde', slack.responseUrl(responseId))));
+    expect(await done.getState()).toBe('failed');
+    expect(done.attemptsMade).toBe(3);
+    const told = slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text));
+    expect(told).toHaveLength(2);
+    expect(told[0]).toContain('keep trying');
+    expect(told[1]).toContain('gave up');
+  });
+
+  it('lists crashing pods with Diagnose buttons for mode "list"', async () => {
+    const h = await harness();
+    const responseId = uniqueName('r');
+    const done = await settle(h, await h.queue.add('diagnose', { ...job(h, '', slack.responseUrl(responseId)), mode: 'list' }));
+    expect(done.returnvalue).toEqual({ status: 'listed', count: 1 });
+    expect(JSON.stringify(slack.responses.find((r) => r.id === responseId)?.body.blocks)).toContain('crashloop_diagnose');
+  });
+});
+
+describe('classifyError', () => {
+  it.each([
+    ['NOT_FOUND', PermanentJobError],
+    ['FORBIDDEN', PermanentJobError],
+    ['UNAUTHORIZED', PermanentJobError],
+    ['BAD_REQUEST', PermanentJobError],
+    ['TIMEOUT', RetryableJobError],
+    ['UNAVAILABLE', RetryableJobError],
+    ['CONFLICT', RetryableJobError],
+  ] as const)('%s', (code, kind) => {
+    const classified = classifyError(new ClusterError(code, 'x'));
+    expect(classified).toBeInstanceOf(kind);
+    expect(classified.code).toBe(code);
+  });
+
+  it('retries anything unexpected', () => {
+    expect(classifyError(new Error('socket hang up'))).toBeInstanceOf(RetryableJobError);
+  });
+});
+
+describe('incidentOf', () => {
+  it('keys the incident on the top owner, or the pod without one', () => {
+    expect(incidentOf('prod', crashingSnapshot({ namespace: 'a', name: 'p', deployment: 'd' }))).toEqual({ cluster: 'prod', namespace: 'a', workload: 'Deployment/d' });
+    expect(incidentOf('prod', crashingSnapshot({ namespace: 'a', name: 'p' }))).toEqual({ cluster: 'prod', namespace: 'a', workload: 'Pod/p' });
+  });
+});
