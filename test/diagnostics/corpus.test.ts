@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../diagnostics/index.ts';
 import { CAUSE_IDS } from '../../diagnostics/types.ts';
-import { loadCorpus } from '../fixtures/corpus/load.ts';
+import { holdoutDir, loadCorpus } from '../fixtures/corpus/load.ts';
 
 // The held-out corpus: snapshots transcribed from public issue threads, labelled with the cause their
 // resolution shows (see test/fixtures/corpus/). The product is judged the same way: findings[0].
 const cases = loadCorpus();
+// Cases gathered after the engine was tuned on the corpus; they move into the corpus once the engine
+// passes them. Until then only their aggregate is held to the score they got on first sight.
+const holdout = loadCorpus(holdoutDir);
+const HOLDOUT_FLOOR = 0.86;
+
+function hit(c: { snapshot: unknown; expected: { cause: string; container: string } }): boolean {
+  const got = primary(c.snapshot);
+  return got.cause === c.expected.cause && got.container === c.expected.container;
+}
 
 function primary(snapshot: unknown): { cause: string | undefined; container: string | undefined } {
   const f = diagnose(snapshot).findings[0];
@@ -24,10 +33,15 @@ describe('real-world corpus', () => {
   });
 
   it('puts the right cause and container first in at least 95 % of cases', () => {
-    const hits = cases.filter((c) => {
-      const got = primary(c.snapshot);
-      return got.cause === c.expected.cause && got.container === c.expected.container;
-    }).length;
+    const hits = cases.filter(hit).length;
     expect(hits / cases.length).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('hold-out corpus', () => {
+  it(`keeps at least ${HOLDOUT_FLOOR * 100} % of cases right`, () => {
+    expect(holdout.length).toBeGreaterThanOrEqual(20);
+    const hits = holdout.filter(hit).length;
+    expect(hits / holdout.length).toBeGreaterThanOrEqual(HOLDOUT_FLOOR);
   });
 });
