@@ -1,5 +1,6 @@
 // POST /alertmanager end to end on loopback: real redis-server, real BullMQ queue, real WebClient
 // against the fake Slack Web API.
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crashLoopAlert, payload } from './fixtures.ts';
 import { post, startHarness, TOKEN, type Harness } from './harness.ts';
@@ -51,6 +52,21 @@ describe('authorization and validation', () => {
     expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(1024 * 1024);
     const res = await post(h.url, big);
     expect(res.status).toBe(413);
+    expect(await jobs(h)).toHaveLength(0);
+  });
+
+  it('answers 413 for a chunked body (no Content-Length) once it passes the limit', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(h.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      for (let i = 0; i < 32; i += 1) req.write(chunk);
+      req.end();
+    });
+    expect(status).toBe(413);
     expect(await jobs(h)).toHaveLength(0);
   });
 });
