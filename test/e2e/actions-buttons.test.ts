@@ -1,0 +1,208 @@
+// The report buttons end to end: signed block_actions clicks on the real Bolt server (startBot), the real
+// executor on a real redis-server, a real kwok control plane; Slack is the local fake.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyScenario, cluster, deleteNamespace, kubectl, kubectlJson, newNamespace, waitFor, waitForScenario } from '../cluster/harness.ts';
+import { startRedis, uniqueName, type TestRedis } from '../support/redis.ts';
+import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.ts';
+import { blockActionBody, postSigned } from '../support/signing.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startBot, type RunningBot } from '../../src/main.ts';
+import { createKubeGateway } from '../../src/cluster/kube-gateway.ts';
+import { createBotActionExecutor } from '../../src/actions/bot-executor.ts';
+import { ACTION_IDS, type ActionId } from '../../src/actions/types.ts';
+import { ActionStateStore, type ActionState } from '../../src/slack/action-state.ts';
+import type { JsonObject } from '../../src/actions/json.ts';
+import { rolloutView, withHistory } from '../actions/support/workloads.ts';
+
+const SECRET = 's3cr3t-test-signing';
+const CLUSTER = 'kwok-e2e';
+const CHANNEL = 'C0OPS';
+const THREAD = '1700000000.000001';
+const OPS = 'UOPS0001';
+const INTRUDER = 'UINTRUDER1';
+
+let redisServer: TestRedis;
+let redis: Redis;
+let slack: FakeSlack;
+let bot: RunningBot;
+let base: string;
+let states: ActionStateStore;
+let prefix: string;
+let ns = '';
+let twinNs = '';
+
+beforeAll(async () => {
+  redisServer = await startRedis();
+  redis = new Redis(redisServer.url);
+  slack = await startFakeSlack();
+  ns = await newNamespace('actions');
+  twinNs = await newNamespace('actions-twin');
+  prefix = uniqueName('actions');
+  const dir = await mkdtemp(join(tmpdir(), 'crashloop-policy-'));
+  const policyFile = join(dir, 'policy.yaml');
+  await writeFile(policyFile, `rules:\n  - namespaces: ["actions-*"]\n    debug: ["${OPS}"]\n    write: ["${OPS}"]\n`);
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-0000',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL: redisServer.url,
+    PORT: '0',
+    CLUSTER_NAME: CLUSTER,
+    CRASHLOOP_REDIS_PREFIX: prefix,
+    CRASHLOOP_POLICY_FILE: policyFile,
+  });
+  const kubeconfig = cluster().kubeconfig;
+  bot = await startBot({
+    config,
+    createGateway: () => createKubeGateway({ kubeconfig, clusterName: CLUSTER }),
+    executor: (ctx) =>
+      createBotActionExecutor(ctx, {
+        env: {},
+        kube: { kubeconfig },
+        logger: { info() {}, warn() {} },
+        overrides: { settings: { debugTtlSeconds: 20, followPollMs: 250, followTimeoutMs: 60_000 } },
+      }),
+  });
+  base = `http://127.0.0.1:${bot.port}`;
+  states = new ActionStateStore(redis, { prefix });
+});
+
+afterAll(async () => {
+  await bot?.close();
+  await slack?.close();
+  redis?.disconnect();
+  await redisServer?.stop();
+  await deleteNamespace(ns);
+  await deleteNamespace(twinNs);
+});
+
+function state(extra: Partial<ActionState>): ActionState {
+  return { v: 1, cluster: CLUSTER, namespace: ns, pod: 'unused', channel: CHANNEL, threadTs: THREAD, createdAt: new Date().toISOString(), ...extra };
+}
+
+const OUTCOME = /^:(white_check_mark|no_entry|repeat|hourglass|x): <@(\w+)>: /;
+
+function outcomes(): RecordedCall[] {
+  return slack.callsOf('chat.postMessage').filter((c) => OUTCOME.test(String(c.args.text)));
+}
+
+/** A signed click; resolves the outcome line the listener posts in the thread. */
+async function click(actionId: ActionId, stateId: string, user = OPS): Promise<string> {
+  const before = outcomes().length;
+  const res = await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId, value: stateId, userId: user, channelId: CHANNEL, messageTs: THREAD, responseUrl: slack.responseUrl() }));
+  expect(res.status).toBe(200);
+  const after = await slack.waitFor(() => (outcomes().length > before ? outcomes() : undefined), 90_000);
+  return String(after[after.length - 1]?.args.text);
+}
+
+function messagesContaining(text: string): RecordedCall[] {
+  return slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes(text));
+}
+
+function buttonValue(call: RecordedCall | undefined, actionId: ActionId): string {
+  const blocks = (call?.args.blocks ?? []) as { type?: string; elements?: { action_id?: string; value?: string }[] }[];
+  for (const b of blocks) for (const e of b.elements ?? []) if (e.action_id === actionId && e.value !== undefined) return e.value;
+  throw new Error(`no ${actionId} button in ${JSON.stringify(blocks)}`);
+}
+
+async function deploymentJson(namespace: string, name: string): Promise<JsonObject> {
+  return kubectlJson<JsonObject>(['-n', namespace, 'get', 'deployment', name]);
+}
+
+function resourceVersion(obj: JsonObject): string {
+  return String((obj.metadata as JsonObject).resourceVersion);
+}
+
+describe('report buttons on a real cluster', () => {
+  it('rolls back exactly like kubectl rollout undo, once, however often it is clicked', async () => {
+    await withHistory(twinNs, 'Deployment', 'payments-api', 3);
+    await withHistory(ns, 'Deployment', 'payments-api', 3);
+    await kubectl(['-n', twinNs, 'rollout', 'undo', 'deployment/payments-api', '--to-revision=2']);
+    const stateId = await states.save(state({ workload: { kind: 'Deployment', name: 'payments-api' }, toRevision: 2, container: 'app' }));
+
+    const first = await click(ACTION_IDS.rolloutUndo, stateId);
+    expect(first).toBe(`:white_check_mark: <@${OPS}>: rolled back payments-api to revision 2`);
+    const expected = await rolloutView(twinNs, 'Deployment', 'payments-api');
+    const actual = await rolloutView(ns, 'Deployment', 'payments-api');
+    expect(JSON.stringify(actual).replaceAll(ns, '<ns>')).toBe(JSON.stringify(expected).replaceAll(twinNs, '<ns>'));
+    // The rollout is followed in the thread until it ends.
+    await slack.waitFor(() => slack.callsOf('chat.update').find((c) => /Rollback of payments-api to revision 2: .*(rollout complete|timed out|failed)/.test(String(c.args.text))), 90_000);
+
+    const settled = resourceVersion(await deploymentJson(ns, 'payments-api'));
+    const again = await click(ACTION_IDS.rolloutUndo, stateId);
+    expect(again).toMatch(/^:repeat: .*already done, nothing more changed/);
+    expect(resourceVersion(await deploymentJson(ns, 'payments-api'))).toBe(settled);
+  });
+
+  it('denies an unauthorized user and changes nothing at all', async () => {
+    await withHistory(ns, 'Deployment', 'billing', 2);
+    const before = await deploymentJson(ns, 'billing');
+    const stateId = await states.save(state({ workload: { kind: 'Deployment', name: 'billing' }, toRevision: 1, container: 'app' }));
+    for (const actionId of [ACTION_IDS.rolloutUndo, ACTION_IDS.sleepOverride, ACTION_IDS.debugCopy]) {
+      expect(await click(actionId, stateId, INTRUDER)).toMatch(/^:no_entry: <@UINTRUDER1>: may not run (write|debug) actions .* in namespace actions-/);
+    }
+    const after = await deploymentJson(ns, 'billing');
+    expect(resourceVersion(after)).toBe(resourceVersion(before));
+    const pods = await kubectlJson<{ items: JsonObject[] }>(['-n', ns, 'get', 'pods']);
+    expect(pods.items.filter((p) => String((p.metadata as JsonObject).name).includes('-debug-'))).toEqual([]);
+    const audit = await redis.xrange(`${prefix}:audit`, '-', '+');
+    expect(audit.filter(([, f]) => f.includes('denied') && f.includes(INTRUDER))).toHaveLength(3);
+  });
+
+  it('puts a workload to sleep and reverts it to the exact template', async () => {
+    await withHistory(ns, 'Deployment', 'worker', 2);
+    const original = (await deploymentJson(ns, 'worker')).spec as JsonObject;
+    const stateId = await states.save(state({ workload: { kind: 'Deployment', name: 'worker' }, container: 'app' }));
+    expect(await click(ACTION_IDS.sleepOverride, stateId)).toMatch(/^:white_check_mark: .*put deployment\/worker \(app\) in actions-\w+ to sleep/);
+    const overridden = await deploymentJson(ns, 'worker');
+    const container = (((overridden.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[];
+    expect(container[0]?.command).toEqual(['sleep', '3600']);
+    expect(container[0]?.readinessProbe).toBeUndefined();
+    expect(container[0]?.args).toBeUndefined();
+
+    const revertId = buttonValue(messagesContaining('Sleep override on deployment/worker').at(-1), ACTION_IDS.sleepRevert);
+    expect(await click(ACTION_IDS.sleepRevert, revertId)).toMatch(/^:white_check_mark: .*reverted the sleep override on deployment\/worker/);
+    const reverted = await deploymentJson(ns, 'worker');
+    expect((reverted.spec as JsonObject).template).toEqual(original.template);
+    expect(Object.keys(((reverted.metadata as JsonObject).annotations ?? {}) as JsonObject).filter((k) => k.startsWith('crashloop.dev/'))).toEqual([]);
+  });
+
+  it('creates a debug copy reachable by the posted command, deletes it on "Delete now" and at expiry', async () => {
+    const s = await applyScenario('oom-killed', ns);
+    await waitForScenario(ns, s, { minRestarts: 1 });
+    for (const how of ['delete-now', 'expiry'] as const) {
+      const stateId = await states.save(state({ pod: s.pod, container: s.container }));
+      expect(await click(ACTION_IDS.debugCopy, stateId)).toMatch(/^:white_check_mark: .*created debug copy api-oom-debug-\w+ of actions-/);
+      const post = messagesContaining('kubectl exec -it').at(-1);
+      const match = /kubectl exec -it (\S+) -n (\S+) -c (\S+) -- sh/.exec(String(post?.args.text));
+      expect(match?.[2]).toBe(ns);
+      expect(match?.[3]).toBe('api');
+      const name = match?.[1] ?? '';
+      const copy = await kubectlJson<JsonObject>(['-n', ns, 'get', 'pod', name]);
+      const meta = copy.metadata as JsonObject;
+      const spec = copy.spec as JsonObject;
+      expect(meta.labels).toBeUndefined();
+      expect(meta.ownerReferences).toBeUndefined();
+      expect(spec.activeDeadlineSeconds).toBe(20);
+      expect((spec.containers as JsonObject[])[0]?.command).toEqual(['sleep', '3600']);
+      expect((meta.annotations as JsonObject)['crashloop.dev/debug-copy-of']).toBe(s.pod);
+      if (how === 'delete-now') {
+        const deleteId = buttonValue(post, ACTION_IDS.debugDelete);
+        expect(await click(ACTION_IDS.debugDelete, deleteId)).toMatch(/^:white_check_mark: .*deleted debug copy/);
+      }
+      await waitFor(async () => (await kubectl(['-n', ns, 'get', 'pod', name, '--ignore-not-found', '-o', 'name'])).trim() === '', { what: `${name} deleted (${how})`, timeoutMs: 90_000 });
+    }
+  });
+
+  it('posts the redacted previous logs of the container, last lines inline and the whole as a file', async () => {
+    const stateId = await states.save(state({ pod: 'api-oom', container: 'api' }));
+    expect(await click(ACTION_IDS.previousLogs, stateId)).toMatch(/^:white_check_mark: .*posted the (previous|current) logs of actions-\w+\/api-oom \[api\]/);
+    const post = messagesContaining('logs of').find((c) => String(c.args.text).includes('api-oom [api]'));
+    expect(JSON.stringify(post?.args.blocks)).toContain('catalog cache warmed');
+    await slack.waitFor(() => slack.uploads.find((u) => u.body.includes('catalog cache warmed')));
+  });
+});
