@@ -248,6 +248,7 @@ export function buildContext(input: unknown): Context {
   // Logs of containers that appear nowhere else.
   if (containers.length === 0) for (const n of Object.keys(logs)) add({ name: n }, 'containerStatuses', 'main');
 
+  attributeEvents(events, containers);
   for (const c of containers) rankFailing(c, restartPolicy);
 
   const node = obj(snap.node);
@@ -284,6 +285,24 @@ function workloadOf(owners: unknown, ownerRefs: unknown): string | undefined {
   const rs = /^(.+)-[a-z0-9]{6,10}$/.exec(name);
   if (kind === 'ReplicaSet' && rs?.[1]) return `deployment/${rs[1]}`;
   return `${kind.toLowerCase()}/${name}`;
+}
+
+const CONTAINER_EVENT = /^(?:Unhealthy|Killing|BackOff|Failed|Pulling|Pulled|Created|Started|InspectFailed|ErrImageNeverPull)$/;
+
+/** Events transcribed without involvedObject.fieldPath: name the container from the message
+ *  ("container=api", "Container api failed …", 'image "x"'), or the only main container. */
+function attributeEvents(events: EventCtx[], containers: ContainerCtx[]): void {
+  const mains = containers.filter((c) => c.type === 'main');
+  for (const e of events) {
+    if (e.container !== undefined || e.kind === 'Node' || !CONTAINER_EVENT.test(e.reason)) continue;
+    const named = containers.find((c) => new RegExp(`(?:container[= ]"?|[Cc]ontainer )${c.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(e.message))
+      ?? containers.find((c) => c.image !== undefined && e.message.includes(`"${c.image}"`));
+    const target = named ?? (mains.length === 1 ? mains[0] : undefined);
+    if (target) {
+      e.container = target.name;
+      target.events.push(e);
+    }
+  }
 }
 
 function rankFailing(c: ContainerCtx, restartPolicy: string): void {

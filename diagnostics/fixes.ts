@@ -28,6 +28,13 @@ export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDeta
         snippet: `env:\n  - name: ${name}\n    valueFrom:\n      secretKeyRef:\n        name: <secret-name>\n        key: ${name}`,
       };
     }
+    case 'config-ref-missing':
+      return {
+        kind: 'create-reference', refKind: /secret/i.test(d.subject ?? '') ? 'Secret' : 'ConfigMap', refName: q(d.subject, '<name>'),
+        summary: `Create ${q(d.subject, 'the referenced ConfigMap or Secret')} in namespace ${ns}, or fix the name the pod refers to.`,
+        steps: ['Check the exact name and namespace of the reference.', 'Create it, or mark the reference optional.'],
+        commands: [{ description: 'List ConfigMaps and Secrets', command: `kubectl get configmap,secret -n ${ns}` }, describePod(ctx)],
+      };
     case 'config-file-missing':
       return {
         kind: 'fix-config',

@@ -11,10 +11,13 @@ interface Ref { refKind: 'ConfigMap' | 'Secret'; refName: string; key?: string }
 
 const REF_RE = /(configmaps?|secrets?) "([^"]+)" not found/i;
 const KEY_RE = /couldn't find key ([^\s]+) in (ConfigMap|Secret) ([^\s/]+)\/([^\s"]+)/i;
+const NONEXISTENT_KEY_RE = /(configmap|secret) references non-existent (?:config|secret) key: (\S+)/i;
 
 export function parseRef(message: string): Ref | undefined {
   const k = KEY_RE.exec(message);
   if (k) return { refKind: k[2]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap', refName: k[4] ?? '', key: k[1] };
+  const n = NONEXISTENT_KEY_RE.exec(message);
+  if (n) return { refKind: n[1]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap', refName: '', key: n[2] };
   const r = REF_RE.exec(message);
   if (r) return { refKind: r[1]?.toLowerCase().startsWith('secret') ? 'Secret' : 'ConfigMap', refName: r[2] ?? '' };
   return undefined;
@@ -58,7 +61,7 @@ function evaluate(ctx: Context): Finding[] {
       } else if (/subPath/i.test(w.message)) {
         out.push(makeFinding(ctx, c, 'volume-mount-failure', 0.9, `"${c.name}" cannot start: ${w.message}`, evidence, undefined, {}));
         continue;
-      } else confidence = 0.6;
+      } else confidence = /secret|configmap/i.test(w.message) ? 0.9 : 0.6;
     }
     const own = c.events.filter((e) => /^(?:Failed|FailedMount|FailedCreatePodContainer)$/.test(e.reason) && parseRef(e.message));
     const e = own[own.length - 1] ?? (c === podEventOwner ? lastPodEvent : undefined);

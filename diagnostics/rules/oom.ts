@@ -26,6 +26,11 @@ function nodeOomEvents(ctx: Context, c: ContainerCtx): EventCtx[] {
 
 function evaluate(ctx: Context): Finding[] {
   const out: Finding[] = [];
+  // Evicted for node memory pressure: the kubelet's side of the node running out of memory.
+  if (ctx.podReason === 'Evicted' && /low on resource: memory|exceeds its request of|memory pressure/i.test(ctx.podMessage ?? '')) {
+    const c = ctx.containers.find((x) => (ctx.podMessage ?? '').includes(`Container ${x.name} `)) ?? ctx.containers[0];
+    if (c) out.push(makeFinding(ctx, c, 'oom-killed', 0.88, `Pod ${ctx.podName} was evicted: the node ran out of memory`, [{ kind: 'status', source: 'status.message', text: ctx.podMessage ?? '' }]));
+  }
   for (const c of failing(ctx)) {
     const t = lastTermination(c);
     const nodeEvents = nodeOomEvents(ctx, c);

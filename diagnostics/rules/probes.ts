@@ -38,7 +38,8 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   // (0) from apps that handle SIGTERM. Another exit code means the app died on its own first.
   const killShaped = code === undefined || code === 137 || code === 143 || code === 0 || code === 130 || t?.signal === 9 || t?.signal === 15;
   let confidence: number;
-  if (kills.length > 0) confidence = killShaped ? 0.93 : 0.6;
+  const killCount = kills.reduce((n, e) => n + e.count, 0);
+  if (kills.length > 0) confidence = killShaped ? 0.93 : killCount >= Math.max(1, c.restartCount / 2) ? 0.86 : 0.6;
   else if (c.restartCount > 0 && (code === 137 || code === 143)) confidence = 0.86;
   else confidence = 0.5;
   const spec = c.probes[probe];

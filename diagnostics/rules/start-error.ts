@@ -16,7 +16,7 @@ export function classifyStartMessage(msg: string): StartClass | undefined {
   if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file/i.test(msg)) {
     return { cause: 'volume-mount-failure', title: 'a volume cannot be mounted into the container' };
   }
-  const exe = /exec: "([^"]+)": (executable file not found in \$PATH|no such file or directory|stat [^:]+: no such file or directory|permission denied)/i.exec(msg)
+  const exe = /exec: \\*"([^"\\]+)\\*": (executable file not found in \$PATH|no such file or directory|stat [^:]+: no such file or directory|permission denied)/i.exec(msg)
     ?? /exec (\/?\S+): (no such file or directory|permission denied)/i.exec(msg);
   if (exe) {
     const subject = exe[1];
