@@ -8,6 +8,7 @@ export const JVM_PATTERNS: LogPattern[] = [
   // app-error whose fix sizes the heap. When the kubelet reports OOMKilled, the oom rule wins.
   { id: 'jvm-oom', cause: 'app-error', re: /java\.lang\.OutOfMemoryError(?::\s*(.+))?/, weight: 4, subject: 1, title: 'The JVM ran out of heap (java.lang.OutOfMemoryError: $1), not a container OOM kill' },
   { id: 'jvm-bad-options', cause: 'config-invalid', re: /Unrecognized VM option|Invalid (?:maximum|initial) heap size|Could not create the Java Virtual Machine|Improperly specified VM option|Unrecognized option: /, weight: 3.8, title: 'The JVM options are invalid' },
+  { id: 'spring-resource-missing', cause: 'config-file-missing', re: /(?:class path|file|URL) resource \[([^\]]+)\] cannot be (?:opened|resolved)[^\n]*because it does not exist/, weight: 4.2, subject: 1, title: 'The resource $1 does not exist' },
   { id: 'jvm-file-not-found', cause: 'config-file-missing', re: /(?:FileNotFoundException|NoSuchFileException):? (\S+)(?! \(Permission denied\))/, weight: 3.5, subject: 1, title: 'The file $1 does not exist' },
   { id: 'jvm-file-denied', cause: 'permission-denied', re: /FileNotFoundException: (\S+) \(Permission denied\)|AccessDeniedException: (\S+)/, weight: 4, subject: 1, title: 'Permission denied on $1' },
   {

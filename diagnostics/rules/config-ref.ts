@@ -1,7 +1,7 @@
 // config-ref-missing: the pod references a ConfigMap, Secret or key that does not exist. The
 // kubelet says so in the waiting reason CreateContainerConfigError, in "Failed" events, or in
 // FailedMount events for configMap/secret volumes.
-import type { Evidence, Finding, Rule } from '../types.ts';
+import type { Evidence, Finding, Fix, Rule } from '../types.ts';
 import { contextOf, type Context, type ContainerCtx, type EventCtx } from '../context.ts';
 import { eventEvidence, waitingEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
@@ -23,6 +23,31 @@ export function parseRef(message: string): Ref | undefined {
   return undefined;
 }
 
+const UNMOUNTED_RE = /unmounted volumes=\[([^\]]*)\]|volume "([^"]+)"/;
+
+export function refOfVolume(v: Record<string, unknown>): Ref | undefined {
+  const cm = v.configMap as { name?: unknown; optional?: unknown } | undefined;
+  if (cm && typeof cm.name === 'string' && cm.optional !== true) return { refKind: 'ConfigMap', refName: cm.name };
+  const sec = v.secret as { secretName?: unknown; optional?: unknown } | undefined;
+  if (sec && typeof sec.secretName === 'string' && sec.optional !== true) return { refKind: 'Secret', refName: sec.secretName };
+  return undefined;
+}
+
+/** A FailedMount/FailedSync timeout whose unmounted volume is a ConfigMap or Secret volume. */
+export function stuckRefVolume(ctx: Context): { volume: string; ref: Ref; event: EventCtx } | undefined {
+  for (const e of [...ctx.events].reverse()) {
+    if (!/^(?:FailedMount|FailedSync)$/.test(e.reason)) continue;
+    const m = UNMOUNTED_RE.exec(e.message);
+    const names = (m?.[1] ?? m?.[2] ?? '').split(/[\s,]+/).filter((n) => n !== '');
+    for (const n of names) {
+      const v = ctx.volumes.find((x) => x.name === n);
+      const ref = v ? refOfVolume(v) : undefined;
+      if (ref) return { volume: n, ref, event: e };
+    }
+  }
+  return undefined;
+}
+
 function mountsVolumeFromEvent(c: ContainerCtx, e: EventCtx): boolean {
   const vol = /volume "([^"]+)"/.exec(e.message)?.[1];
   return vol !== undefined && c.volumeMounts.some((m) => m.name === vol);
@@ -37,6 +62,19 @@ function evaluate(ctx: Context): Finding[] {
   const podEventOwner = lastPodEvent
     ? (ctx.containers.find((c) => mountsVolumeFromEvent(c, lastPodEvent)) ?? failing(ctx)[0] ?? ctx.containers[0])
     : undefined;
+  // Older kubelets only say a volume timed out; when that volume is a ConfigMap or Secret, the
+  // missing object is by far the likeliest reason (the kubelet retries until it exists).
+  const stuck = stuckRefVolume(ctx);
+  if (!lastPodEvent && stuck) {
+    const owner = ctx.containers.find((c) => c.volumeMounts.some((m) => m.name === stuck.volume)) ?? ctx.containers[0];
+    if (owner) {
+      out.push(makeFinding(ctx, owner, 'config-ref-missing', 0.8,
+        `${stuck.ref.refKind} "${stuck.ref.refName}" (volume "${stuck.volume}") cannot be mounted: check that it exists in namespace ${ctx.namespace}`,
+        [...(waitingEvidence(owner) ? [waitingEvidence(owner) as Evidence] : []), eventEvidence(stuck.event)],
+        refFix(ctx, stuck.ref)));
+      return out;
+    }
+  }
   const candidates = [...failing(ctx)];
   if (podEventOwner && !candidates.includes(podEventOwner)) candidates.push(podEventOwner);
   for (const c of candidates) {
@@ -74,23 +112,27 @@ function evaluate(ctx: Context): Finding[] {
     const title = ref
       ? `${ref.refKind} "${ref.refName}"${ref.key ? ` has no key "${ref.key}"` : ' does not exist'} in namespace ${ctx.namespace}, so "${c.name}" cannot be created`
       : `"${c.name}" cannot be created: ${w?.message ?? 'a referenced ConfigMap or Secret is missing'}`;
-    const kindLower = ref?.refKind === 'Secret' ? 'secret' : 'configmap';
-    out.push(makeFinding(ctx, c, 'config-ref-missing', confidence, title, evidence, {
-      kind: 'create-reference', refKind: ref?.refKind ?? 'ConfigMap', refName: ref?.refName ?? '<name>', key: ref?.key,
-      summary: ref
-        ? `Create ${ref.refKind} ${ref.refName}${ref.key ? ` with key ${ref.key}` : ''} in namespace ${ctx.namespace}, or fix the reference in the pod spec (or mark it optional: true).`
-        : 'Create the referenced ConfigMap or Secret, or fix the reference in the pod spec.',
-      steps: ['Check the exact name and namespace of the reference (names are case-sensitive; Secrets are not shared across namespaces).', 'Create it, or mark the reference optional if the app can run without it.'],
-      commands: [
-        { description: `Check that the ${ref?.refKind ?? 'object'} exists`, command: `kubectl get ${kindLower} ${ref?.refName ?? '<name>'} -n ${ctx.namespace}${ref?.key ? ' -o jsonpath=\'{.data}\'' : ''}` },
-        describePod(ctx),
-        ref?.refKind === 'Secret'
-          ? { description: 'Create it', command: `kubectl create secret generic ${ref.refName} -n ${ctx.namespace} --from-literal=${ref.key ?? '<key>'}=<value>` }
-          : { description: 'Create it', command: `kubectl create configmap ${ref?.refName ?? '<name>'} -n ${ctx.namespace} --from-literal=${ref?.key ?? '<key>'}=<value>` },
-      ],
-    }));
+    out.push(makeFinding(ctx, c, 'config-ref-missing', confidence, title, evidence, refFix(ctx, ref)));
   }
   return out;
+}
+
+function refFix(ctx: Context, ref: Ref | undefined): Fix {
+  const kindLower = ref?.refKind === 'Secret' ? 'secret' : 'configmap';
+  return {
+    kind: 'create-reference', refKind: ref?.refKind ?? 'ConfigMap', refName: ref?.refName ?? '<name>', key: ref?.key,
+    summary: ref
+      ? `Create ${ref.refKind} ${ref.refName}${ref.key ? ` with key ${ref.key}` : ''} in namespace ${ctx.namespace}, or fix the reference in the pod spec (or mark it optional: true).`
+      : 'Create the referenced ConfigMap or Secret, or fix the reference in the pod spec.',
+    steps: ['Check the exact name and namespace of the reference (names are case-sensitive; Secrets are not shared across namespaces).', 'Create it, or mark the reference optional if the app can run without it.'],
+    commands: [
+      { description: `Check that the ${ref?.refKind ?? 'object'} exists`, command: `kubectl get ${kindLower} ${ref?.refName ?? '<name>'} -n ${ctx.namespace}${ref?.key ? ' -o jsonpath=\'{.data}\'' : ''}` },
+      describePod(ctx),
+      ref?.refKind === 'Secret'
+        ? { description: 'Create it', command: `kubectl create secret generic ${ref.refName} -n ${ctx.namespace} --from-literal=${ref.key ?? '<key>'}=<value>` }
+        : { description: 'Create it', command: `kubectl create configmap ${ref?.refName ?? '<name>'} -n ${ctx.namespace} --from-literal=${ref?.key ?? '<key>'}=<value>` },
+    ],
+  };
 }
 
 export const configRefRule: Rule = { id: 'config-ref-missing', evaluate: (s) => evaluate(contextOf(s)) };

@@ -4,7 +4,7 @@ import type { Finding, Rule } from '../types.ts';
 import { contextOf, type Context, type EventCtx } from '../context.ts';
 import { compact, eventEvidence, waitingEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
-import { parseRef } from './config-ref.ts';
+import { parseRef, stuckRefVolume } from './config-ref.ts';
 
 const VOLUME_EVENT = /^(?:FailedMount|FailedAttachVolume|FailedMapVolume|FailedUnMount|FailedAttach)$/;
 const VOLUME_MSG = /persistentvolumeclaim "[^"]+" not found|unbound immediate PersistentVolumeClaims|Multi-Attach error|MountVolume\.\w+ failed|AttachVolume\.\w+ failed|Unable to attach or mount volumes|timed out waiting for the condition|mount failed|driver name \S+ not found in the list of registered CSI drivers/;
@@ -16,6 +16,9 @@ function volumeName(e: EventCtx): string | undefined {
 function evaluate(ctx: Context): Finding[] {
   const events = ctx.events.filter((e) => (VOLUME_EVENT.test(e.reason) || (e.reason === 'FailedScheduling' && VOLUME_MSG.test(e.message))) && !parseRef(e.message));
   if (events.length === 0) return [];
+  // Only a ConfigMap/Secret volume is stuck and nothing more specific is said: config-ref-missing's case.
+  const stuck = stuckRefVolume(ctx);
+  if (stuck && events.every((e) => /timed? ?out|timeout expired/.test(e.message))) return [];
   // The most telling event: the mount/attach error itself rather than the generic timeout.
   const specific = events.filter((e) => !/^Unable to attach or mount volumes/.test(e.message));
   const main = specific[specific.length - 1] ?? events[events.length - 1];
