@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,10 +116,9 @@ function nodeManifest(name: string): string {
     },
     spec: {},
     status: {
-      addresses: [
-        { type: 'InternalIP', address: '127.0.0.1' },
-        { type: 'Hostname', address: name },
-      ],
+      // InternalIP only: the apiserver reaches a node's kubelet (here kwok's server, for pods/log) by the
+      // first address in its preference order, and a Hostname would need DNS and bypass NO_PROXY.
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
     },
   });
 }
@@ -141,6 +141,19 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
   }
 }
 
+/** A free loopback port from the kernel's ephemeral range. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
 /** Creates a fresh cluster with the crash Stages loaded and `nodeCount` Ready nodes. */
 export async function startCluster(opts: { binDir?: string; nodeCount?: number } = {}): Promise<ClusterInfo> {
   const binDir = opts.binDir ?? (await resolveBinDir());
@@ -149,6 +162,15 @@ export async function startCluster(opts: { binDir?: string; nodeCount?: number }
   const info: ClusterInfo = { name, dir, binDir, kubeconfig: join(dir, 'kubeconfig'), nodes: [] };
   try {
     const v = await versions();
+    // kwokctl hands out ports counting down from 32767 and only knows about clusters in its own
+    // workdir, so two runs starting together (two engineers, two CI jobs) pick the same ports.
+    // Ports from the kernel's ephemeral range do not collide that way.
+    const ports: number[] = [];
+    while (ports.length < 6) {
+      const p = await freePort();
+      if (!ports.includes(p)) ports.push(p);
+    }
+    const [etcdPort, etcdPeerPort, kubeApiserverPort, kwokControllerPort, kubeControllerManagerPort, kubeSchedulerPort] = ports;
     await mkdir(join(dir, 'cache'), { recursive: true });
     const config = stringify({
       apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
@@ -156,6 +178,12 @@ export async function startCluster(opts: { binDir?: string; nodeCount?: number }
       options: {
         runtime: 'binary',
         bindAddress: '127.0.0.1',
+        etcdPort,
+        etcdPeerPort,
+        kubeApiserverPort,
+        kwokControllerPort,
+        kubeControllerManagerPort,
+        kubeSchedulerPort,
         kubeVersion: v['K8S'],
         etcdVersion: v['ETCD'],
         kwokVersion: v['KWOK'],
@@ -193,6 +221,11 @@ export async function startCluster(opts: { binDir?: string; nodeCount?: number }
     await writeFile(join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
     return info;
   } catch (err) {
+    // CRASHLOOP_KEEP_CLUSTER=1 keeps a half-started cluster for debugging (npm run cluster:down later).
+    if (process.env['CRASHLOOP_KEEP_CLUSTER'] === '1') {
+      await writeFile(join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (cluster kept in ${dir})`, { cause: err });
+    }
     await stopCluster(info).catch(() => undefined);
     throw err;
   }

@@ -36,13 +36,14 @@ export const ANNOTATIONS = {
   runMs: 'crashloop.test/run-ms',
 } as const;
 
-type Expr = { cel: { expression: string } };
-const cel = (expression: string): Expr => ({ cel: { expression } });
-const notDeleting = cel('!has(self.metadata.deletionTimestamp)');
-const onNode = cel('has(self.spec.nodeName)');
-const simIs = (v: string): Expr =>
-  cel(`has(self.metadata.labels) && '${SIM_LABEL}' in self.metadata.labels && self.metadata.labels['${SIM_LABEL}'] == '${v}'`);
-const notSim = cel(`!has(self.metadata.labels) || !('${SIM_LABEL}' in self.metadata.labels)`);
+// Selectors are jq expressions that evaluate to a boolean. (kwok's CEL environment is typed, and
+// comprehensions over typed lists such as status.conditions fail to compile in kwok v0.8.0.)
+type Expr = { key: string; operator: 'In'; values: ['true'] };
+const jq = (expression: string): Expr => ({ key: expression, operator: 'In', values: ['true'] });
+const notDeleting = jq('.metadata.deletionTimestamp == null');
+const onNode = jq('.spec.nodeName != null');
+const simIs = (v: string): Expr => jq(`.metadata.labels["${SIM_LABEL}"] == "${v}"`);
+const notSim = jq(`.metadata.labels["${SIM_LABEL}"] == null`);
 
 interface Step {
   patch?: { subresource?: string; root?: string; type?: string; template: string };
@@ -56,7 +57,7 @@ function stage(name: string, kind: 'Pod' | 'Node', match: Expr[], steps: Step[],
       ? undefined
       : typeof delayMs === 'number'
         ? { durationMilliseconds: delayMs }
-        : { durationMilliseconds: 1000, durationFrom: { cel: { expression: delayMs } } };
+        : { durationMilliseconds: 1000, durationFrom: { jq: { expression: delayMs } } };
   return {
     apiVersion: 'kwok.x-k8s.io/v1alpha1',
     kind: 'Stage',
@@ -83,8 +84,9 @@ const PRELUDE = `{{ $now := Now }}
 {{ $ann := or .metadata.annotations dict }}
 {{ $node := .spec.nodeName }}`;
 
-/** The status fields a kubelet sets once the sandbox exists. */
-const POD_NETWORK = `{{ $hostIPs := NodeIPsWith .spec.nodeName }}
+/** The status fields a kubelet sets once the sandbox exists (once: PodIPsWith allocates a new IP per call). */
+const POD_NETWORK = `{{ if not .status.podIP }}
+{{ $hostIPs := NodeIPsWith .spec.nodeName }}
 {{ with $hostIPs }}
 hostIP: {{ index . 0 | Quote }}
 hostIPs:
@@ -98,6 +100,7 @@ podIP: {{ index . 0 | Quote }}
 podIPs:
 {{ range . }}
 - ip: {{ . | Quote }}
+{{ end }}
 {{ end }}
 {{ end }}
 startTime: {{ or .status.startTime $now | Quote }}`;
@@ -237,6 +240,7 @@ function startEvents(t: Target, count: string): Step[] {
   ];
 }
 
+/** `restartCount` is a template expression, e.g. `0` or `(add $s.restartCount 1)`. */
 function runningEntry(restartCount: string, lastState: string): string {
   return `- name: {{ $spec.name | Quote }}
   image: {{ $img | Quote }}
@@ -244,7 +248,7 @@ function runningEntry(restartCount: string, lastState: string): string {
   containerID: {{ printf "containerd://%s" (sha256sum (printf "%s/%s/%v" .metadata.uid $spec.name ${restartCount})) | Quote }}
   ready: true
   started: true
-  restartCount: ${restartCount}
+  restartCount: {{ ${restartCount} }}
   state:
     running:
       startedAt: {{ $now | Quote }}
@@ -253,11 +257,10 @@ function runningEntry(restartCount: string, lastState: string): string {
 
 /** The crash-loop state machine for one target (see docs/control-plane.md for the sequence). */
 function crashLoop(t: Target, sim: string, prefix: string): object[] {
-  const statusOf = `self.status.${t.statusList}[0]`;
-  const hasStatus = `has(self.status.${t.statusList})`;
+  const statusOf = `.status.${t.statusList}[0]`;
   const base = [simIs(sim), notDeleting, onNode];
-  const runMs = `has(self.metadata.annotations) && '${ANNOTATIONS.runMs}' in self.metadata.annotations ? duration(self.metadata.annotations['${ANNOTATIONS.runMs}'] + 'ms') : duration('1500ms')`;
-  const liveness = `has(self.metadata.annotations) && '${ANNOTATIONS.liveness}' in self.metadata.annotations && self.metadata.annotations['${ANNOTATIONS.liveness}'] == 'true'`;
+  const runMs = `(.metadata.annotations["${ANNOTATIONS.runMs}"] // "1500") + "ms"`;
+  const liveness = `.metadata.annotations["${ANNOTATIONS.liveness}"] == "true"`;
   const lastStateKeep = '{{ with $s.lastState }}lastState: {{ toJson . }}{{ end }}';
   const lastStateFromTerminated = 'lastState: {{ toJson (dict "terminated" $s.state.terminated) }}';
   const terminatedEntry = `- name: {{ $spec.name | Quote }}
@@ -291,25 +294,25 @@ function crashLoop(t: Target, sim: string, prefix: string): object[] {
   ${lastStateFromTerminated}`;
   const probeMsg = `printf "Liveness probe failed: %s" (or (index $ann "${ANNOTATIONS.probeMessage}") "HTTP probe failed with statuscode: 500")`;
   const killMsg = `printf "Container %s failed liveness probe, will be restarted" $spec.name`;
-  const nextCount = '{{ add $s.restartCount 1 }}';
+  const nextCount = '(add $s.restartCount 1)';
   // Back-off is compressed tenfold (10s -> 1s, 20s -> 2s…, capped at 8s) so tests see climbing counts.
-  const backOffDelay = `${statusOf}.restartCount >= 4 ? duration('8s') : ${statusOf}.restartCount == 3 ? duration('4s') : ${statusOf}.restartCount == 2 ? duration('2s') : duration('1s')`;
+  const backOffDelay = `${statusOf}.restartCount as $n | if $n >= 4 then "8s" elif $n == 3 then "4s" elif $n == 2 then "2s" else "1s" end`;
   return [
-    stage(`${prefix}-start`, 'Pod', [...base, cel(`!${hasStatus}`)],
+    stage(`${prefix}-start`, 'Pod', [...base, jq(`.status.${t.statusList} == null`)],
       [statusPatch(crashStatus(t, runningEntry('0', ''), t === MAIN)), ...startEvents(t, '1')], 300),
-    stage(`${prefix}-exit`, 'Pod', [...base, cel(`${hasStatus} && has(${statusOf}.state.running)`), cel(`!(${liveness})`)],
+    stage(`${prefix}-exit`, 'Pod', [...base, jq(`${statusOf}.state.running != null`), jq(`(${liveness}) | not`)],
       [statusPatch(crashStatus(t, terminatedEntry, false))], runMs),
-    stage(`${prefix}-liveness-kill`, 'Pod', [...base, cel(`${hasStatus} && has(${statusOf}.state.running)`), cel(liveness)],
+    stage(`${prefix}-liveness-kill`, 'Pod', [...base, jq(`${statusOf}.state.running != null`), jq(liveness)],
       [
         kubeletEvent(t, 'unhealthy', 'Warning', 'Unhealthy', probeMsg, '{{ mul (add $s.restartCount 1) 3 }}'),
         kubeletEvent(t, 'killing', 'Normal', 'Killing', killMsg, '{{ add $s.restartCount 1 }}'),
         statusPatch(crashStatus(t, terminatedEntry, false)),
       ], runMs),
     // The kubelet restarts a container that failed for the first time at once…
-    stage(`${prefix}-restart`, 'Pod', [...base, cel(`${hasStatus} && has(${statusOf}.state.terminated) && ${statusOf}.restartCount == 0`)],
-      [statusPatch(crashStatus(t, runningEntry(nextCount, lastStateFromTerminated), t === MAIN)), ...startEvents(t, nextCount)], 300),
+    stage(`${prefix}-restart`, 'Pod', [...base, jq(`${statusOf}.state.terminated != null and ${statusOf}.restartCount == 0`)],
+      [statusPatch(crashStatus(t, runningEntry(nextCount, lastStateFromTerminated), t === MAIN)), ...startEvents(t, `{{ ${nextCount} }}`)], 300),
     // …and every later time only after a back-off, shown as waiting CrashLoopBackOff.
-    stage(`${prefix}-back-off`, 'Pod', [...base, cel(`${hasStatus} && has(${statusOf}.state.terminated) && ${statusOf}.restartCount >= 1`)],
+    stage(`${prefix}-back-off`, 'Pod', [...base, jq(`${statusOf}.state.terminated != null and ${statusOf}.restartCount >= 1`)],
       [
         statusPatch(crashStatus(t, waitingEntry, false)),
         kubeletEvent(t, 'back-off', 'Warning', 'BackOff',
@@ -317,8 +320,8 @@ function crashLoop(t: Target, sim: string, prefix: string): object[] {
           '{{ $s.restartCount }}'),
       ], 300),
     stage(`${prefix}-back-off-over`, 'Pod',
-      [...base, cel(`${hasStatus} && has(${statusOf}.state.waiting) && ${statusOf}.state.waiting.reason == 'CrashLoopBackOff'`)],
-      [statusPatch(crashStatus(t, runningEntry(nextCount, lastStateKeep), t === MAIN)), ...startEvents(t, nextCount)], backOffDelay),
+      [...base, jq(`${statusOf}.state.waiting.reason == "CrashLoopBackOff"`)],
+      [statusPatch(crashStatus(t, runningEntry(nextCount, lastStateKeep), t === MAIN)), ...startEvents(t, `{{ ${nextCount} }}`)], backOffDelay),
   ];
 }
 
@@ -336,12 +339,11 @@ function neverStarts(sim: string, prefix: string): object[] {
       reason: ${reason}
       message: {{ ${message} | Quote }}`;
   const msg = `(or (index $ann "${ANNOTATIONS.message}") "")`;
-  const hasMain = 'has(self.status.containerStatuses)';
-  const waitingIs = (r: string): string =>
-    `${hasMain} && has(self.status.containerStatuses[0].state.waiting) && self.status.containerStatuses[0].state.waiting.reason == '${r}'`;
+  const noStatus = jq('.status.containerStatuses == null');
+  const waitingIs = (r: string): Expr => jq(`.status.containerStatuses[0].state.waiting.reason == "${r}"`);
   if (sim === SIM.configError) {
     return [
-      stage(`${prefix}-fail`, 'Pod', [...base, cel(`!${hasMain}`)], [
+      stage(`${prefix}-fail`, 'Pod', [...base, noStatus], [
         statusPatch(crashStatus(MAIN, waiting('CreateContainerConfigError', msg), false).replace('phase: Running', 'phase: Pending')),
         kubeletEvent(MAIN, 'pulled', 'Normal', 'Pulled', 'printf "Container image \\"%s\\" already present on machine" $img', '1'),
         kubeletEvent(MAIN, 'failed-config', 'Warning', 'Failed', `printf "Error: %s" ${msg}`, '1'),
@@ -349,13 +351,13 @@ function neverStarts(sim: string, prefix: string): object[] {
     ];
   }
   return [
-    stage(`${prefix}-err`, 'Pod', [...base, cel(`!${hasMain}`)], [
+    stage(`${prefix}-err`, 'Pod', [...base, noStatus], [
       statusPatch(crashStatus(MAIN, waiting('ErrImagePull', msg), false).replace('phase: Running', 'phase: Pending')),
       kubeletEvent(MAIN, 'pulling', 'Normal', 'Pulling', 'printf "Pulling image \\"%s\\"" $img', '1'),
       kubeletEvent(MAIN, 'failed-pull', 'Warning', 'Failed', `printf "Failed to pull image \\"%s\\": %s" $img ${msg}`, '1'),
       kubeletEvent(MAIN, 'failed-errimagepull', 'Warning', 'Failed', '"Error: ErrImagePull"', '1'),
     ], 300),
-    stage(`${prefix}-back-off`, 'Pod', [...base, cel(waitingIs('ErrImagePull'))], [
+    stage(`${prefix}-back-off`, 'Pod', [...base, waitingIs('ErrImagePull')], [
       statusPatch(crashStatus(MAIN, waiting('ImagePullBackOff', 'printf "Back-off pulling image \\"%s\\"" $img'), false)
         .replace('phase: Running', 'phase: Pending')),
       kubeletEvent(MAIN, 'back-off-pull', 'Normal', 'BackOff', 'printf "Back-off pulling image \\"%s\\"" $img', '1'),
@@ -452,7 +454,7 @@ containerStatuses:
 {{ end }}`;
   return [
     stage('node-initialize', 'Node',
-      [cel("!has(self.status.conditions) || !self.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')")],
+      [jq('any(.status.conditions[]?; .type == "Ready" and .status == "True") | not')],
       [statusPatch(`${NODE_STATUS}
 allocatable:
   cpu: "32"
@@ -475,16 +477,15 @@ nodeInfo:
   systemUUID: ""
 phase: Running`)]),
     stage('node-heartbeat', 'Node',
-      [cel("has(self.status.conditions) && self.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')")],
+      [jq('any(.status.conditions[]?; .type == "Ready" and .status == "True")')],
       [statusPatch(NODE_STATUS)], 20_000),
     stage('pod-ready', 'Pod',
-      [notSim, notDeleting, onNode, cel("!has(self.status.phase) || self.status.phase == 'Pending'")],
+      [notSim, notDeleting, onNode, jq('(.status.phase // "Pending") == "Pending"')],
       [statusPatch(runningPod)], 200),
     stage('pod-complete', 'Pod',
-      [notSim, notDeleting, cel("has(self.status.phase) && self.status.phase == 'Running'"),
-        cel("has(self.metadata.ownerReferences) && self.metadata.ownerReferences.exists(o, o.kind == 'Job')")],
+      [notSim, notDeleting, jq('.status.phase == "Running"'), jq('any(.metadata.ownerReferences[]?; .kind == "Job")')],
       [statusPatch(completedPod)], 1000),
-    stage('pod-delete', 'Pod', [cel('has(self.metadata.deletionTimestamp)')], [{ delete: true }]),
+    stage('pod-delete', 'Pod', [jq('.metadata.deletionTimestamp != null')], [{ delete: true }]),
   ];
 }
 
