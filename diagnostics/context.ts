@@ -172,12 +172,15 @@ export const ERROR_WAITING_REASONS = new Set([
 
 export function buildContext(input: unknown): Context {
   const snap = obj(input);
-  const pod = obj(snap.pod);
+  // Tolerate hand-made snapshots: a bare Pod, an events List ({items}), logs given as strings.
+  const bare = snap.pod === undefined && (str(snap.kind) === 'Pod' || (snap.spec !== undefined && snap.status !== undefined));
+  const pod = bare ? snap : obj(snap.pod);
   const meta = obj(pod.metadata);
   const spec = obj(pod.spec);
   const status = obj(pod.status);
   const restartPolicy = str(spec.restartPolicy) || 'Always';
-  const events = arr(snap.events).map(normalizeEvent).filter((e): e is EventCtx => e !== undefined);
+  const rawEvents = Array.isArray(snap.events) ? snap.events : arr(obj(snap.events).items);
+  const events = rawEvents.map(normalizeEvent).filter((e): e is EventCtx => e !== undefined);
   const logs = obj(snap.logs);
 
   const statusByName = new Map<string, Obj>();
@@ -203,7 +206,7 @@ export function buildContext(input: unknown): Context {
     const waitingObj = obj(state.waiting);
     const waiting = Object.keys(waitingObj).length > 0 ? { reason: str(waitingObj.reason), message: str(waitingObj.message) } : undefined;
     const res = obj(specC.resources);
-    const cl = obj(logs[name]);
+    const cl = typeof logs[name] === 'string' ? { previous: logs[name], current: null } : obj(logs[name]);
     const prev = typeof cl.previous === 'string' ? cl.previous : '';
     const cur = typeof cl.current === 'string' ? cl.current : '';
     const terminated = termination(state.terminated, `${srcBase}.state.terminated`);
