@@ -3,7 +3,7 @@
 // for those routes when an app token is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
 import type { SlackPoster } from './slack/post.ts';
@@ -63,7 +63,9 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
   };
 
   if (deps.slack.appToken !== undefined) {
-    const app = new App({ token: deps.slack.botToken, appToken: deps.slack.appToken, socketMode: true, clientOptions, logLevel });
+    // The receiver's own client opens the connection (apps.connections.open): give it SLACK_API_URL too.
+    const receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logLevel, installerOptions: { clientOptions } });
+    const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
     const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
     await app.start();
     const server = createRouteServer(routes);

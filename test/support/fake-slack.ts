@@ -3,6 +3,8 @@
 // 429 (with Retry-After) and 500 responses, receives file uploads and response_url posts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedCall {
   method: string;
@@ -39,6 +41,10 @@ export interface FakeSlack {
   failNext(method: string, failure: Failure, times?: number, match?: (args: Record<string, unknown>) => boolean): void;
   /** A response_url for slash commands and block actions. */
   responseUrl(id?: string): string;
+  /** Socket Mode: sends an envelope (`slash_commands`, `interactive`) to the connected app and resolves its ack payload. */
+  socketSend(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Socket Mode connections the app has open. */
+  socketCount(): number;
   /** Resolves once `predicate` holds, polling the records; rejects after `timeoutMs`. */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -127,6 +133,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const files = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
+      case 'apps.connections.open':
+        return { ok: true, url: `${base.replace('http', 'ws')}/socket` };
       case 'users.info':
         return { ok: true, user: { id: args.user, name: 'tester', real_name: 'Test User', tz: 'UTC' } };
       case 'conversations.info':
@@ -178,6 +186,26 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     });
   });
 
+  // Socket Mode: apps.connections.open hands out ws://…/socket; the app acks envelopes by id.
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  const pendingAcks = new Map<string, (payload: Record<string, unknown>) => void>();
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/socket') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { envelope_id?: string; payload?: Record<string, unknown> };
+        if (message.envelope_id !== undefined) pendingAcks.get(message.envelope_id)?.(message.payload ?? {});
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0TEST' } }));
+    });
+  });
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}`;
@@ -195,6 +223,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, list);
     },
     responseUrl: (id = String(Math.random()).slice(2)) => `${base}/response/${id}`,
+    socketCount: () => sockets.size,
+    socketSend(type, payload, timeoutMs = 10_000) {
+      const [socket] = sockets;
+      if (socket === undefined) return Promise.reject(new Error('fake Slack: no Socket Mode connection'));
+      const envelopeId = randomUUID();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`fake Slack: no ack for ${type} within ${timeoutMs} ms`)), timeoutMs);
+        pendingAcks.set(envelopeId, (ack) => {
+          clearTimeout(timer);
+          pendingAcks.delete(envelopeId);
+          resolve(ack);
+        });
+        socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true }));
+      });
+    },
     async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -206,6 +249,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.terminate();
+        wss.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
