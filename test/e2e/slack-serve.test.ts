@@ -82,7 +82,10 @@ describe('crashloop serve (real process, kwok cluster)', () => {
       const r = slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === parentTs);
       return r.some((c) => String(c.args.text).startsWith('How to fix')) ? r : undefined;
     }, 60_000);
-    expect(JSON.stringify(replies.map((r) => r.args.blocks))).toContain("Cannot find module 'express'");
+    const thread = JSON.stringify(replies.map((r) => r.args.blocks));
+    expect(thread).toContain('*Decisive log line* (logs/web previous');
+    expect(thread).toContain(`kubectl logs ${s.pod} -c web --previous -n ${namespace}`);
+    expect(String(parent?.args.text)).toContain(`${target} is crash-looping`);
 
     // Nothing twice: one report, and no message posted twice to the same place.
     const healthy = await fetch(`http://127.0.0.1:${port}/readyz`);
