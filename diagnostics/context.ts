@@ -58,6 +58,8 @@ export interface ContainerCtx {
   logLines: LogLine[];
   events: EventCtx[];
   failing: boolean;
+  /** The pod status had an entry for this container. */
+  hasStatus: boolean;
   /** Higher means more clearly the failing container. */
   failRank: number;
 }
@@ -198,7 +200,8 @@ export function buildContext(input: unknown): Context {
     const name = str(specC.name);
     if (name === '' || seen.has(`${kind}/${name}`)) return;
     seen.add(`${kind}/${name}`);
-    const st = statusByName.get(`${statusKey}/${name}`) ?? {};
+    const rawStatus = statusByName.get(`${statusKey}/${name}`);
+    const st = rawStatus ?? {};
     const type: ContainerType = kind === 'init' && str(specC.restartPolicy) === 'Always' ? 'sidecar' : kind;
     const state = obj(st.state);
     const lastState = obj(st.lastState);
@@ -237,6 +240,7 @@ export function buildContext(input: unknown): Context {
       logLines,
       events: events.filter((e) => e.container === name),
       failing: false,
+      hasStatus: rawStatus !== undefined,
       failRank: 0,
     });
   };
@@ -316,6 +320,8 @@ function rankFailing(c: ContainerCtx, restartPolicy: string): void {
   if (t && (t.exitCode ?? 0) !== 0 && c.type !== 'ephemeral') rank = Math.max(rank, 2);
   if (t && t.exitCode === 0 && c.type === 'main' && restartPolicy === 'Always') rank = Math.max(rank, 2);
   if (c.restartCount > 0 && c.last) rank = Math.max(rank, c.runningSince ? 1 : 2);
+  // A transcription without container statuses: the logs are all there is to go on.
+  if (rank === 0 && !c.hasStatus && c.logLines.length > 0) rank = 1;
   if (rank === 0 && c.events.some((e) => e.reason === 'BackOff' || /failed liveness probe|failed startup probe/.test(e.message))) rank = 1;
   // A failing init container blocks everything after it: it is the one to name.
   if (rank > 0 && c.type === 'init') rank += 1;

@@ -38,7 +38,9 @@ function evaluate(ctx: Context): Finding[] {
     : /not found/.test(main.message) ? 'the claim or driver does not exist'
       : /unbound/.test(main.message) ? 'its PersistentVolumeClaim is not bound'
         : /timed out/.test(main.message) ? 'mounting timed out' : 'mounting failed';
-  return [makeFinding(ctx, owner, 'volume-mount-failure', blocked ? 0.9 : 0.45,
+  // Once the container has run, old mount errors do not explain its crashes.
+  if (!blocked) return [];
+  return [makeFinding(ctx, owner, 'volume-mount-failure', 0.9,
     `Volume ${vol ? `"${vol}" ` : ''}of pod ${ctx.podName} cannot be attached or mounted: ${why}`, ev, undefined, { subject: vol })];
 }
 
