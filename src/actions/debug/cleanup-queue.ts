@@ -55,6 +55,10 @@ export function createDebugCleanup(options: {
           },
           { connection: options.connection, prefix },
         );
+  // Without listeners BullMQ prints connection errors itself; route them to the log instead.
+  const onError = (err: Error): void => options.logger?.warn({ msg: 'debug cleanup queue error', error: err.message });
+  queue.on('error', onError);
+  worker?.on('error', onError);
   return {
     queue,
     worker,
