@@ -14,6 +14,7 @@ import { createIncidentStore } from '../src/incidents/store.ts';
 import type { Queue } from 'bullmq';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 import type { Route } from '../src/server/routes.ts';
+import { RedisPacer } from '../src/slack/pacer.ts';
 
 export interface AlertmanagerHandlerDeps {
   /** ALERTMANAGER_TOKEN. */
@@ -185,7 +186,8 @@ export function alertmanagerRoutes(ctx: AlertmanagerRouteContext): Route[] {
     store: createIncidentStore(ctx.redis, { prefix: config.redisPrefix }),
     enqueue: bullmqEnqueue((cluster) => router.queueFor(cluster)),
     routeChannel: (target) => routeChannel(config, target),
-    notifier: webClientNotifier(ctx.webClient),
+    // Shares the per-channel pace (about one message a second) with the report poster.
+    notifier: webClientNotifier(ctx.webClient, new RedisPacer(ctx.redis, { prefix: config.redisPrefix })),
     defaultCluster,
     // One cluster: every alert is about it, whatever Prometheus' external `cluster` label says.
     resolveCluster: (cluster) => (known.includes(cluster) ? cluster : known.length === 1 ? known[0] : undefined),

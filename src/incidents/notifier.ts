@@ -7,14 +7,21 @@ export interface IncidentNotifier {
   update(message: { channel: string; ts: string; text: string }): Promise<void>;
 }
 
-export function webClientNotifier(client: WebClient): IncidentNotifier {
+/** Paces calls per channel (src/slack/pacer.ts's RedisPacer shares the pace with the report poster). */
+export interface ChannelPacer {
+  wait(channel: string): Promise<unknown>;
+}
+
+export function webClientNotifier(client: WebClient, pacer?: ChannelPacer): IncidentNotifier {
   return {
     async post({ channel, text, threadTs }) {
+      await pacer?.wait(channel);
       const res = await client.chat.postMessage(threadTs === undefined ? { channel, text } : { channel, text, thread_ts: threadTs });
       if (res.ts === undefined) throw new Error(`Slack accepted the message for ${channel} but returned no ts`);
       return { ts: res.ts };
     },
     async update({ channel, ts, text }) {
+      await pacer?.wait(channel);
       await client.chat.update({ channel, ts, text });
     },
   };
