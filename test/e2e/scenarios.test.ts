@@ -193,7 +193,7 @@ describe('scenario specifics', () => {
     expect(unhealthy?.involvedObject.fieldPath).toBe('spec.containers{worker}');
     const d = await kubectl(['-n', ns('liveness-probe'), 'describe', 'pod', 'worker-liveness']);
     expect(d).toMatch(/Liveness:\s+http-get http:\/\/:8080\/healthz/);
-    expect(d).toMatch(/Warning\s+Unhealthy\s+.*kubelet\s+Liveness probe failed/);
+    expect(d).toMatch(/Warning\s+Unhealthy\s+.*kubelet\s+(spec\.containers\{worker\}: )?Liveness probe failed/);
   });
 
   it('missing-secret: CreateContainerConfigError, never started', async () => {
