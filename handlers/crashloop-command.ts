@@ -10,6 +10,16 @@ export interface CrashloopCommandDeps {
   allowedNamespaces?: string[];
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
+  /** How long queueing may take before the user is told it failed (default 5 s). */
+  enqueueTimeoutMs?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`queueing took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
@@ -41,7 +51,8 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
     };
     if (deps.allowedNamespaces !== undefined) data.allowedNamespaces = deps.allowedNamespaces;
     try {
-      await deps.router.enqueue(data);
+      // BullMQ's connection waits for Redis forever; the user should not.
+      await withTimeout(deps.router.enqueue(data), deps.enqueueTimeoutMs ?? 5000);
     } catch (error) {
       deps.log?.('could not queue a diagnosis job', error);
       await respond({ response_type: 'ephemeral', text: 'Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Try again in a minute; if it persists, tell whoever runs the bot.' });

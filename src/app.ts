@@ -67,6 +67,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     const receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logLevel, installerOptions: { clientOptions } });
     const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
     const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
+    app.error(async (error) => deps.log?.('a Slack listener failed', error));
     await app.start();
     const server = createRouteServer(routes);
     const bound = await listen(server, port);
@@ -90,6 +91,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
   });
   const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
   const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
+  app.error(async (error) => deps.log?.('a Slack listener failed', error));
   const server = (await app.start(port)) as Server;
   const address = server.address() as AddressInfo;
   return {

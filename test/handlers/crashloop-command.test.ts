@@ -81,3 +81,22 @@ describe('/crashloop listener', () => {
     expect(JSON.stringify(r.responses[0])).toContain('could not queue the diagnosis');
   });
 });
+
+describe('/crashloop listener with a hung queue', () => {
+  it('gives up queueing after the timeout and says so', async () => {
+    const responses: unknown[] = [];
+    const handler = createCrashloopCommandHandler({
+      router: { clusters: ['prod'], enqueue: () => new Promise<string>(() => undefined) },
+      enqueueTimeoutMs: 50,
+    });
+    await handler({
+      command: slash('payments/api'),
+      ack: async () => undefined,
+      respond: async (message: unknown) => {
+        responses.push(message);
+        return { ok: true };
+      },
+    } as unknown as Parameters<typeof handler>[0]);
+    expect(JSON.stringify(responses[0])).toContain('could not queue the diagnosis');
+  });
+});
