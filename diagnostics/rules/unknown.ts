@@ -2,7 +2,7 @@
 // the status holds, and recommends the sleep-override or a debug copy. The engine drops it when
 // another rule explains the same container.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context, type ContainerCtx } from '../context.ts';
+import { arr, contextOf, obj, str, type Context, type ContainerCtx } from '../context.ts';
 import { lastTermination, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 
@@ -16,13 +16,20 @@ function describeExit(c: ContainerCtx): string {
   return t.reason ? ` (${t.reason})` : '';
 }
 
-function evaluate(ctx: Context): Finding[] {
+function evaluate(ctx: Context, snapshot: unknown): Finding[] {
+  const gaps = arr(obj(snapshot).gaps).map(obj);
   return failing(ctx).map((c) => {
     const noLogs = c.logLines.length === 0;
+    const gap = gaps.find((g) => str(g.what).includes(`logs/${c.name}`));
+    const logNote = gap ? `; its logs could not be read (${str(gapReason(gap))})` : noLogs ? '; it wrote no logs' : '';
     return makeFinding(ctx, c, 'unknown', 0.05,
-      `No evidence explains why "${c.name}" crashes${describeExit(c)}${noLogs ? '; it wrote no logs' : ''}`,
-      statusEvidence(c));
+      `No evidence explains why "${c.name}" crashes${describeExit(c)}${logNote}`,
+      [...statusEvidence(c), ...(gap ? [{ kind: 'status' as const, source: `gap ${str(gap.what)}`, text: str(gap.reason) }] : [])]);
   });
 }
 
-export const unknownRule: Rule = { id: 'unknown', evaluate: (s) => evaluate(contextOf(s)) };
+function gapReason(g: Record<string, unknown>): string {
+  return str(g.reason) || 'unknown reason';
+}
+
+export const unknownRule: Rule = { id: 'unknown', evaluate: (s) => evaluate(contextOf(s), s) };
