@@ -2,6 +2,7 @@
 // Only the pod is required; every other read that fails becomes a `gap` in the snapshot.
 import type { V1ObjectMeta, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import type { ContainerLogs, Gap, NodeInfo, OwnerRef, Revision, Snapshot } from '../../diagnostics/types.ts';
+import { ClusterError } from './types.ts';
 import type { CaptureOptions, CaptureSnapshot, ClusterGateway, LogOptions } from './types.ts';
 import { gapReason, isNoPreviousInstance } from './errors.ts';
 import { formatLabelSelector, revisionsFromControllerRevisions, revisionsFromReplicaSets } from './history.ts';
@@ -55,9 +56,17 @@ async function captureLogs(gateway: ClusterGateway, pod: V1Pod, namespace: strin
       const [previous] = await Promise.allSettled([read(c.name, true), status?.state?.running ? readCurrent() : Promise.resolve()]);
       if (previous.status === 'fulfilled') {
         entry.previous = previous.value;
-      } else if (isNoPreviousInstance(previous.reason)) {
-        // The kubelet kept no previous instance (e.g. the container was recreated): the current one is all there is.
-        if (entry.current === null) await readCurrent();
+      } else if (isNoPreviousInstance(previous.reason) || (previous.reason instanceof ClusterError && previous.reason.code === 'BAD_REQUEST')) {
+        // A 400 means the kubelet has no previous instance to give ("previous terminated container … not
+        // found", e.g. the container was recreated): the current instance is all there is. Only when that
+        // read fails too is the previous one reported missing.
+        if (entry.current === null) {
+          try {
+            entry.current = await read(c.name, false);
+          } catch (err) {
+            gaps.push({ what: `logs/${c.name} (previous)`, reason: gapReason(previous.reason) }, { what: `logs/${c.name} (current)`, reason: gapReason(err) });
+          }
+        }
       } else {
         gaps.push({ what: `logs/${c.name} (previous)`, reason: gapReason(previous.reason) });
       }

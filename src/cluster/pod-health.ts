@@ -93,11 +93,13 @@ export function crashScore(info: CrashInfo): number {
  */
 export function isCrashing(pod: V1Pod): boolean {
   if (pod.status?.phase === 'Succeeded') return false;
+  const podReady = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   return containersOf(pod).some(({ status }) => {
     if (!status || !isFailing(status)) return false;
     const waiting = status.state?.waiting?.reason;
     if (waiting && BAD_WAITING.has(waiting)) return true;
     if (status.state?.terminated && status.state.terminated.exitCode !== 0) return true;
-    return !status.ready && status.state?.running !== undefined && (status.restartCount ?? 0) > 0;
+    // Between two crashes the container runs: it counts while it (or the pod) is not ready.
+    return (status.restartCount ?? 0) > 0 && (!status.ready || podReady === 'False');
   });
 }

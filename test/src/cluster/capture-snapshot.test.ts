@@ -79,6 +79,23 @@ describe('captureSnapshot', () => {
     expect((snapshot.gaps ?? []).filter((g) => g.what.startsWith('logs'))).toEqual([]);
   });
 
+  it('falls back on any 400 for previous logs, and reports both reads when the current one fails too', async () => {
+    class Odd extends FixtureGateway {
+      override async readLogs(namespace: string, podName: string, container: string, options: LogOptions): Promise<string> {
+        if (options.previous) throw new ClusterError('BAD_REQUEST', 'failed to open log file: no such file or directory', { status: 400 });
+        return super.readLogs(namespace, podName, container, options);
+      }
+    }
+    const gw = new Odd();
+    gw.pods.push(pod({ namespace: 'prod', name: 'a-1', states: { app: 'crash' } }), pod({ namespace: 'prod', name: 'b-1', states: { app: 'crash' } }));
+    gw.logs.set('prod/a-1/app/current', 'only the current run');
+    const a = await captureSnapshot(gw, 'prod', 'a-1', { now });
+    expect(a.logs.app).toEqual({ previous: null, current: 'only the current run' });
+    expect((a.gaps ?? []).filter((g) => g.what.startsWith('logs'))).toEqual([]);
+    const b = await captureSnapshot(gw, 'prod', 'b-1', { now });
+    expect((b.gaps ?? []).filter((g) => g.what.startsWith('logs')).map((g) => g.what)).toEqual(['logs/app (previous)', 'logs/app (current)']);
+  });
+
   it('reads the logs of a failing init container and skips healthy ones', async () => {
     const gw = new FixtureGateway();
     gw.pods.push(pod({ namespace: 'prod', name: 'job-1', initContainers: ['migrate'], containers: ['app', 'sidecar'], states: { migrate: 'crash', app: { waiting: 'PodInitializing' }, sidecar: { waiting: 'PodInitializing' } } }));

@@ -101,6 +101,19 @@ describe('listCrashingPods', () => {
   });
 });
 
+describe('isCrashing', () => {
+  it('counts a running init container between crashes while the pod is not ready, not a healthy pod with old restarts', async () => {
+    const { isCrashing } = await import('../../../src/cluster/pod-health.ts');
+    const between = pod({ name: 'init-1', initContainers: ['migrate'], states: { migrate: 'running' }, restarts: 3 });
+    between.status = { ...between.status, conditions: [{ type: 'Ready', status: 'False' }] };
+    expect(isCrashing(between)).toBe(true);
+    const healthy = pod({ name: 'web-1', states: { app: 'running' }, restarts: 3 });
+    healthy.status = { ...healthy.status, conditions: [{ type: 'Ready', status: 'True' }] };
+    expect(isCrashing(healthy)).toBe(false);
+    expect(isCrashing(pod({ name: 'fresh', states: { app: 'first-fail' } }))).toBe(true);
+  });
+});
+
 describe('helpers', () => {
   it('evaluates label selectors', () => {
     expect(matchesSelector({ app: 'a', tier: 'web' }, { matchLabels: { app: 'a' } })).toBe(true);
