@@ -35,9 +35,12 @@ export interface BotActionOptions {
   cleanupWorker?: boolean;
 }
 
-export function loadPolicy(path: string | undefined): Policy {
-  if (path === undefined) return DEFAULT_POLICY;
-  return parsePolicy(readFileSync(path, 'utf8'));
+/** The policy from CRASHLOOP_POLICY_FILE, else inline YAML in ACTIONS_POLICY, else the safe default. */
+export function loadPolicy(path: string | undefined, env: Record<string, string | undefined> = process.env): Policy {
+  if (path !== undefined) return parsePolicy(readFileSync(path, 'utf8'));
+  const inline = env.ACTIONS_POLICY;
+  if (inline !== undefined && inline.trim() !== '') return parsePolicy(inline);
+  return DEFAULT_POLICY;
 }
 
 export function createBotActionExecutor(ctx: BotActionContext, options: BotActionOptions = {}): ActionExecutorHandle & { cleanup: DebugCleanup; close(): Promise<void> } {
@@ -76,7 +79,7 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
     states: ctx.states,
     writerFor,
     slack: slackFromWebClient(ctx.webClient, logger),
-    policy: loadPolicy(ctx.config.policyFile),
+    policy: loadPolicy(ctx.config.policyFile, env),
     logger,
     settings: settingsFromEnv(env),
     scheduleDebugCleanup: (job, delayMs) => cleanup.schedule(job, delayMs),

@@ -75,7 +75,7 @@ function matches(subjects: string[] | undefined, who: Principal): string | undef
 }
 
 const HOW_TO_ENABLE =
-  'Ask an admin to grant it in the actions policy (ACTIONS_POLICY), e.g.\n' +
+  'Ask an admin to grant it in the actions policy (the file named by CRASHLOOP_POLICY_FILE, or ACTIONS_POLICY), e.g.\n' +
   '```rules:\n  - namespaces: ["<namespace>"]\n    <class>: ["<your user id or group id>"]```';
 
 /** Decides whether a user may run an action of `actionClass` in `namespace`. */

@@ -121,7 +121,45 @@ function writable(obj: JsonObject): string {
   return JSON.stringify({ generation: meta.generation, annotations: meta.annotations, labels: meta.labels, spec: obj.spec });
 }
 
+async function slashCommand(text: string): Promise<void> {
+  const body = new URLSearchParams({
+    token: 'legacy-verification-token-test', team_id: 'T0TEST', team_domain: 'test', channel_id: CHANNEL, channel_name: 'ops',
+    user_id: OPS, user_name: 'ops', command: '/crashloop', text, api_app_id: 'A0TEST', response_url: slack.responseUrl(), trigger_id: '1.2.3',
+  }).toString();
+  const res = await postSigned(`${base}/slack/events`, SECRET, body);
+  expect(res.status).toBe(200);
+}
+
+/** Revision 1 runs; revision 2 crash-loops (the kwok crash simulation is switched on by a template label). */
+async function crashingRollout(namespace: string, name: string): Promise<void> {
+  await withHistory(namespace, 'Deployment', name, 1);
+  const labels = { app: name, 'crashloop.test/sim': 'crash' };
+  const patch = { metadata: { annotations: { 'kubernetes.io/change-cause': 'bad release v2' } }, spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `registry.test/${name}:v2` }] } } } };
+  await kubectl(['-n', namespace, 'patch', 'deployment', name, '--type=strategic', '-p', JSON.stringify(patch)]);
+}
+
 describe('report buttons on a real cluster', () => {
+  it('diagnoses a bad rollout, and its report\'s "Roll back" button does what kubectl rollout undo does', async () => {
+    await crashingRollout(twinNs, 'checkout');
+    await crashingRollout(ns, 'checkout');
+    const pod = await waitFor(async () => {
+      const pods = await kubectlJson<{ items: JsonObject[] }>(['-n', ns, 'get', 'pods', '-l', 'app=checkout,crashloop.test/sim=crash']);
+      const crashing = pods.items.find((p) => JSON.stringify(p.status ?? {}).includes('CrashLoopBackOff'));
+      return crashing === undefined ? undefined : String((crashing.metadata as JsonObject).name);
+    }, { what: 'a crash-looping checkout pod', timeoutMs: 90_000 });
+    await slashCommand(`${ns}/${pod}`);
+    const report = await slack.waitFor(() => slack.callsOf('chat.postMessage').find((c) => (c.args.metadata as { event_payload?: { pod?: string } } | undefined)?.event_payload?.pod === pod), 90_000);
+    const stateId = buttonValue(report, ACTION_IDS.rolloutUndo);
+    const reportButton = JSON.stringify(report.args.blocks);
+    expect(reportButton).toContain('revision 1');
+
+    await kubectl(['-n', twinNs, 'rollout', 'undo', 'deployment/checkout', '--to-revision=1']);
+    expect(await click(ACTION_IDS.rolloutUndo, stateId)).toBe(`:white_check_mark: <@${OPS}>: rolled back checkout to revision 1`);
+    const expected = await rolloutView(twinNs, 'Deployment', 'checkout');
+    const actual = await rolloutView(ns, 'Deployment', 'checkout');
+    expect(JSON.stringify(actual).replaceAll(ns, '<ns>')).toBe(JSON.stringify(expected).replaceAll(twinNs, '<ns>'));
+  });
+
   it('rolls back exactly like kubectl rollout undo, once, however often it is clicked', async () => {
     await withHistory(twinNs, 'Deployment', 'payments-api', 3);
     await withHistory(ns, 'Deployment', 'payments-api', 3);
