@@ -1,6 +1,10 @@
 // Defensive normalization: whatever `diagnose` receives, rules see a well-typed Context.
 // Nothing here trusts the input's types; every field is read through the small readers below.
 import type { ContainerType, Snapshot } from './types.ts';
+import { arr, num, obj, optStr, str, strList, type Obj } from './read.ts';
+import { attributeEvents, normalizeEvent } from './context-events.ts';
+
+export { arr, num, obj, optStr, str, type Obj } from './read.ts';
 
 export interface Termination {
   exitCode?: number;
@@ -83,33 +87,6 @@ export interface Context {
   workload?: string;
 }
 
-export type Obj = Record<string, unknown>;
-
-export function obj(v: unknown): Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {};
-}
-export function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-export function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString();
-  return '';
-}
-export function optStr(v: unknown): string | undefined {
-  const s = str(v);
-  return s === '' ? undefined : s;
-}
-export function num(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
-  return undefined;
-}
-function strList(v: unknown): string[] {
-  return arr(v).map(str).filter((s) => s !== '');
-}
-
 /** Caps that keep pathological inputs (huge logs) fast: only the tail of a log is read. */
 const MAX_LOG_CHARS = 256 * 1024;
 const MAX_LOG_LINES = 2000;
@@ -139,30 +116,6 @@ function termination(v: unknown, source: string): Termination | undefined {
     startedAt: optStr(t.startedAt),
     finishedAt: optStr(t.finishedAt),
     source,
-  };
-}
-
-const FIELDPATH_RE = /spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]+)\}/;
-
-function normalizeEvent(v: unknown): EventCtx | undefined {
-  const e = obj(v);
-  const io = obj(e.involvedObject);
-  const reason = str(e.reason);
-  const message = str(e.message ?? e.note);
-  if (reason === '' && message === '') return undefined;
-  const fieldPath = str(io.fieldPath);
-  const m = FIELDPATH_RE.exec(fieldPath);
-  const count = num(e.count) ?? num(obj(e.series).count) ?? 1;
-  return {
-    reason,
-    message,
-    type: str(e.type),
-    count,
-    fieldPath,
-    container: m?.[1] ?? /^Container (\S+) (?:failed (?:liveness|startup) probe|definition changed)/.exec(message)?.[1],
-    kind: str(io.kind),
-    firstTimestamp: optStr(e.firstTimestamp) ?? optStr(e.eventTime),
-    lastTimestamp: optStr(e.lastTimestamp) ?? optStr(obj(e.series).lastObservedTime) ?? optStr(e.eventTime),
   };
 }
 
@@ -292,24 +245,6 @@ function workloadOf(owners: unknown, ownerRefs: unknown): string | undefined {
   const rs = /^(.+)-[a-z0-9]{6,10}$/.exec(name);
   if (kind === 'ReplicaSet' && rs?.[1]) return `deployment/${rs[1]}`;
   return `${kind.toLowerCase()}/${name}`;
-}
-
-const CONTAINER_EVENT = /^(?:Unhealthy|Killing|BackOff|Failed|Pulling|Pulled|Created|Started|InspectFailed|ErrImageNeverPull)$/;
-
-/** Events transcribed without involvedObject.fieldPath: name the container from the message
- *  ("container=api", "Container api failed …", 'image "x"'), or the only main container. */
-function attributeEvents(events: EventCtx[], containers: ContainerCtx[]): void {
-  const mains = containers.filter((c) => c.type === 'main');
-  for (const e of events) {
-    if (e.container !== undefined || e.kind === 'Node' || !CONTAINER_EVENT.test(e.reason)) continue;
-    const named = containers.find((c) => new RegExp(`(?:container[= ]"?|[Cc]ontainer )${c.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(e.message))
-      ?? containers.find((c) => c.image !== undefined && e.message.includes(`"${c.image}"`));
-    const target = named ?? (mains.length === 1 ? mains[0] : undefined);
-    if (target) {
-      e.container = target.name;
-      target.events.push(e);
-    }
-  }
 }
 
 function rankFailing(c: ContainerCtx, restartPolicy: string): void {
