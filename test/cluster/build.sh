@@ -12,15 +12,49 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=paths.sh
 . "$here/paths.sh"
 
-export PATH="/usr/local/go/bin:$PATH"
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
-command -v go >/dev/null || { echo "build.sh: go (>= 1.26) is required" >&2; exit 1; }
+GO_MIN_MINOR=26
+GO_FALLBACK_VERSION="go1.26.8"
+
+# A Go >= 1.26: the one on PATH or in /usr/local/go, else the official toolchain module fetched from
+# the Go module proxy (golang.org/toolchain, the same zip `GOTOOLCHAIN` switching uses) into the cache.
+go_ok() { "$1" version 2>/dev/null | grep -Eq "go1\.(2[6-9]|[3-9][0-9])"; }
+ensure_go() {
+  local g
+  # CRASHLOOP_FETCH_GO=1 skips any installed Go (to exercise the fresh-machine path).
+  [[ "${CRASHLOOP_FETCH_GO:-}" == 1 ]] || for g in "$(command -v go || true)" /usr/local/go/bin/go "$CRASHLOOP_CACHE/go/$GO_FALLBACK_VERSION/bin/go"; do
+    if [[ -n "$g" && -x "$g" ]] && go_ok "$g"; then
+      export PATH="$(dirname "$g"):$PATH"
+      return 0
+    fi
+  done
+  local arch proxy dest zip
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  proxy="${GOPROXY:-https://proxy.golang.org}"
+  proxy="${proxy%%,*}"
+  [[ "$proxy" == direct || "$proxy" == off ]] && proxy=https://proxy.golang.org
+  dest="$CRASHLOOP_CACHE/go/$GO_FALLBACK_VERSION"
+  zip="$CRASHLOOP_CACHE/go/$GO_FALLBACK_VERSION.zip"
+  log "no Go >= 1.$GO_MIN_MINOR found: fetching $GO_FALLBACK_VERSION from $proxy"
+  mkdir -p "$CRASHLOOP_CACHE/go"
+  curl -fsSL -o "$zip" "$proxy/golang.org/toolchain/@v/v0.0.1-$GO_FALLBACK_VERSION.linux-$arch.zip"
+  rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+  unzip -q "$zip" -d "$dest.tmp"
+  mv "$dest.tmp/golang.org/toolchain@v0.0.1-$GO_FALLBACK_VERSION.linux-$arch" "$dest"
+  rm -rf "$dest.tmp" "$zip"
+  chmod -R u+w "$dest"
+  chmod +x "$dest"/bin/* "$dest"/pkg/tool/*/*
+  go_ok "$dest/bin/go" || { echo "build.sh: the fetched Go toolchain does not run" >&2; return 1; }
+  export PATH="$dest/bin:$PATH"
+}
 
 bin_root="$CRASHLOOP_CACHE/bin"
 work_root="$CRASHLOOP_CACHE/work"
 mkdir -p "$bin_root" "$work_root"
 
 log() { echo "[build.sh $(date -u +%H:%M:%S)] $*" >&2; }
+
+ensure_go
+export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 
 # install_dir NAME VERSION FN: run FN TMPDIR, then atomically move TMPDIR into place.
 install_dir() {
