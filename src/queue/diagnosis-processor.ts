@@ -195,7 +195,12 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       }
       if (!(error instanceof PermanentJobError)) {
         // Told already for resolution failures; tell now for cluster errors met later.
-        const message = classified.code === 'FORBIDDEN' || classified.code === 'UNAUTHORIZED' ? forbiddenMessage(target, classified.userMessage) : failedMessage(target, classified.userMessage);
+        const message =
+          classified.code === 'FORBIDDEN' || classified.code === 'UNAUTHORIZED'
+            ? forbiddenMessage(target, classified.userMessage)
+            : classified.code === 'SLACK_REJECTED'
+              ? { text: classified.userMessage, blocks: [] }
+              : failedMessage(target, classified.userMessage);
         await tell(job, 'failed', message).catch(() => undefined);
       }
       throw classified;

@@ -145,6 +145,18 @@ describe('diagnosis job', () => {
     expect(told[1]).toContain('gave up');
   });
 
+  it('a channel the bot is not in fails at once and tells the user how to fix it', async () => {
+    const h = await harness();
+    slack.failNext('chat.postMessage', { status: 200, error: 'not_in_channel' }, 1, (args) => args.channel === h.channel);
+    const responseId = uniqueName('r');
+    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde', slack.responseUrl(responseId))));
+    expect(await done.getState()).toBe('failed');
+    expect(done.attemptsMade).toBe(1);
+    const told = slack.responses.filter((r) => r.id === responseId);
+    expect(told).toHaveLength(1);
+    expect(String(told[0]?.body.text)).toContain('/invite @crashloop');
+  });
+
   it('lists crashing pods with Diagnose buttons for mode "list"', async () => {
     const h = await harness();
     const responseId = uniqueName('r');

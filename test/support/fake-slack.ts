@@ -25,7 +25,8 @@ export interface RecordedResponse {
   body: Record<string, unknown>;
 }
 
-export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 };
+/** 429 with Retry-After, a 500, or a 200 carrying a Slack platform error (`{ ok: false, error }`). */
+export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 } | { status: 200; error: string };
 
 export interface FakeSlack {
   /** Base URL, e.g. http://127.0.0.1:1234 */
@@ -173,6 +174,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         calls.push({ method, args, status: failure.status });
         if (failure.status === 429) {
           send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) });
+        } else if (failure.status === 200) {
+          send(res, 200, { ok: false, error: failure.error });
         } else {
           send(res, 500, { ok: false, error: 'internal_error' });
         }
