@@ -13,6 +13,9 @@ import { loadConfig } from '../../src/config.ts';
 import { startBot, type RunningBot } from '../../src/main.ts';
 import { createKubeGateway } from '../../src/cluster/kube-gateway.ts';
 import { createBotActionExecutor } from '../../src/actions/bot-executor.ts';
+import { createActionExecutor } from '../../src/actions/executor.ts';
+import { KubeClusterWriter } from '../../src/cluster/actions/cluster-writer.ts';
+import { parsePolicy } from '../../src/auth/policy.ts';
 import { ACTION_IDS, type ActionId } from '../../src/actions/types.ts';
 import { ActionStateStore, type ActionState } from '../../src/slack/action-state.ts';
 import type { JsonObject } from '../../src/actions/json.ts';
@@ -246,5 +249,44 @@ describe('report buttons on a real cluster', () => {
     const post = messagesContaining('logs of').find((c) => String(c.args.text).includes('api-oom [api]'));
     expect(JSON.stringify(post?.args.blocks)).toContain('catalog cache warmed');
     await slack.waitFor(() => slack.uploads.find((u) => u.body.includes('catalog cache warmed')));
+  });
+
+  it('offers the other containers (init included) when posting logs', async () => {
+    const s = await applyScenario('init-crash', ns);
+    await waitForScenario(ns, s, { minRestarts: 1 });
+    const stateId = await states.save(state({ pod: s.pod, container: s.container }));
+    expect(await click(ACTION_IDS.previousLogs, stateId)).toMatch(new RegExp(`posted the (previous|current) logs of ${ns}/app-init-crash \\[migrate\\]`));
+    const post = messagesContaining('logs of').find((c) => String(c.args.text).includes('app-init-crash [migrate]'));
+    const other = buttonValue(post, ACTION_IDS.previousLogs);
+    expect(JSON.stringify(post?.args.blocks)).toContain('Logs of app');
+    expect(await click(ACTION_IDS.previousLogs, other)).toMatch(/logs of .*app-init-crash \[app\]/);
+  });
+
+  it('with ACTIONS_DRY_RUN every write is a server-side dry run: nothing changes', async () => {
+    await withHistory(ns, 'Deployment', 'dry', 2);
+    const before = await deploymentJson(ns, 'dry');
+    const crash = await applyScenario('missing-module', ns);
+    const workloadState = await states.save(state({ pod: 'unused', container: 'app', workload: { kind: 'Deployment', name: 'dry' }, toRevision: 1 }));
+    const podState = await states.save(state({ pod: crash.pod, container: crash.container }));
+    const posts: string[] = [];
+    const dry = createActionExecutor({
+      redis,
+      prefix: `${prefix}-dry`,
+      states,
+      writerFor: () => KubeClusterWriter.fromKubeConfig({ kubeconfig: cluster().kubeconfig, clusterName: CLUSTER }),
+      slack: { postMessage: async ({ text }) => ({ ts: String(posts.push(text)) }), updateMessage: async () => {}, uploadFile: async () => {}, userGroups: async () => [] },
+      policy: parsePolicy(`rules: [{namespaces: ["actions-*"], debug: ["${OPS}"], write: ["${OPS}"]}]`),
+      logger: { info() {}, warn() {} },
+      settings: { dryRun: true },
+    });
+    const req = (actionId: ActionId, stateId: string) => ({ actionId, stateId, user: { id: OPS }, channel: CHANNEL, messageTs: THREAD, threadTs: THREAD, actionTs: '1.5' });
+    for (const [actionId, stateId] of [[ACTION_IDS.rolloutUndo, workloadState], [ACTION_IDS.sleepOverride, workloadState], [ACTION_IDS.debugCopy, podState]] as const) {
+      const outcome = await dry.execute(req(actionId, stateId));
+      expect(outcome).toMatchObject({ status: 'done', message: expect.stringContaining('[dry run') });
+    }
+    await dry.drain();
+    expect(writable(await deploymentJson(ns, 'dry'))).toBe(writable(before));
+    const pods = await kubectlJson<{ items: JsonObject[] }>(['-n', ns, 'get', 'pods']);
+    expect(pods.items.filter((p) => String((p.metadata as JsonObject).name).startsWith(`${crash.pod}-debug-`))).toEqual([]);
   });
 });
