@@ -79,3 +79,23 @@ describe('no secret survives into a report', () => {
     for (const [, , secret] of SECRETS) expect(out).not.toContain(secret);
   });
 });
+
+describe('no secret in any fixture survives into any output field', () => {
+  it('plants every secret kind into logs, status messages and events of every fixture', async () => {
+    const { CASES } = await import('../fixtures/diagnostics/cases.ts');
+    const planted = SECRETS.map(([, text]) => text).join('\n');
+    for (const c of CASES) {
+      const snap = buildSnapshot({
+        ...c,
+        containers: c.containers.map((x) => ({ ...x, last: x.last ? { ...x.last, message: `${x.last.message ?? ''}\n${planted}` } : x.last })),
+        events: [...(c.events ?? []), ...c.containers.map((x) => ({ reason: 'Failed', message: `Error: ${planted}`, container: x.name }))],
+        logs: Object.fromEntries(c.containers.map((x) => [x.name, `${c.logs?.[x.name] ?? ''}\n${planted}`])),
+      });
+      const out = JSON.stringify(diagnose(snap));
+      for (const [kind, , secret] of SECRETS) {
+        if (out.includes(secret)) throw new Error(`${c.name}: ${kind} survived into the report`);
+      }
+    }
+    expect(CASES.length).toBeGreaterThan(40);
+  });
+});
