@@ -18,7 +18,9 @@ function evaluate(ctx: Context): Finding[] {
     // A wrapper script that swallows the exit code: exit 0, but the log ends on a definitive error.
     const m = selectLogMatch(c.logLines);
     const endsOnError = m !== undefined && m.weight >= 3 && m.cause !== 'app-error' && c.logLines.length - m.index <= 5;
-    out.push(makeFinding(ctx, c, 'exited-zero', endsOnError ? 0.6 : 0.9,
+    // Apps that handle SIGTERM exit 0 when the kubelet stops them for a failing probe.
+    const probeFailures = c.events.some((e) => e.reason === 'Unhealthy' && /^(?:Liveness|Startup) probe/i.test(e.message));
+    out.push(makeFinding(ctx, c, 'exited-zero', endsOnError || probeFailures ? 0.6 : 0.9,
       `"${c.name}" exits successfully (exit 0${t.reason ? `, ${t.reason}` : ''}) but restartPolicy Always restarts it forever`,
       [...statusEvidence(c), { kind: 'spec', source: 'spec.restartPolicy', text: ctx.restartPolicy }]));
   }

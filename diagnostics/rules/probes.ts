@@ -41,6 +41,7 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   const killCount = kills.reduce((n, e) => n + e.count, 0);
   if (kills.length > 0) confidence = killShaped ? 0.93 : killCount >= Math.max(1, c.restartCount / 2) ? 0.86 : 0.6;
   else if (c.restartCount > 0 && (code === 137 || code === 143)) confidence = 0.86;
+  else if (c.restartCount > 0 && code === 0) confidence = 0.8;
   else confidence = 0.5;
   const spec = c.probes[probe];
   const evidence: Evidence[] = [
