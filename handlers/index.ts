@@ -1,4 +1,5 @@
 // Registers every Slack listener on the app. The composition root (src/app.ts) calls this once.
+import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ACTION_IDS, type ActionExecutor, type ActionId } from '../src/actions/types.ts';
 import type { ActionStateStore } from '../src/slack/action-state.ts';
 import type { SlackPoster } from '../src/slack/post.ts';
@@ -19,8 +20,8 @@ export interface SlackHandlerDeps {
 
 /** The subset of Bolt's App the listeners need; a recorder in tests. */
 export interface ListenerRegistry {
-  command(name: string, listener: (args: never) => Promise<void>): unknown;
-  action(constraints: { type: 'block_actions'; action_id: string }, listener: (args: never) => Promise<void>): unknown;
+  command(name: string, listener: Middleware<SlackCommandMiddlewareArgs>): unknown;
+  action(constraints: { type: 'block_actions'; action_id: string }, listener: Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>>): unknown;
 }
 
 export const SLASH_COMMAND = '/crashloop';

@@ -3,7 +3,7 @@
 // for those routes when an app token is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
 import type { SlackPoster } from './slack/post.ts';
@@ -66,7 +66,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     // The receiver's own client opens the connection (apps.connections.open): give it SLACK_API_URL too.
     const receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logLevel, installerOptions: { clientOptions } });
     const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
-    const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
+    const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
     app.error(async (error) => deps.log?.('a Slack listener failed', error));
     await app.start();
     const server = createRouteServer(routes);
@@ -90,7 +90,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     logLevel,
   });
   const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
-  const registeredActions = registerSlackHandlers(app as unknown as ListenerRegistry, handlerDeps);
+  const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
   app.error(async (error) => deps.log?.('a Slack listener failed', error));
   const server = (await app.start(port)) as Server;
   const address = server.address() as AddressInfo;
@@ -101,6 +101,14 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
       server.closeAllConnections();
       await app.stop();
     },
+  };
+}
+
+/** Bolt's overloaded App methods, narrowed to what the listeners register. */
+function registryOf(app: App): ListenerRegistry {
+  return {
+    command: (name, listener) => app.command(name, listener),
+    action: (constraints, listener) => app.action<BlockAction<ButtonAction>>(constraints, listener),
   };
 }
 
