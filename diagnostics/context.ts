@@ -258,6 +258,8 @@ function rankFailing(c: ContainerCtx, restartPolicy: string): void {
   // A transcription without container statuses: the logs are all there is to go on.
   if (rank === 0 && !c.hasStatus && c.logLines.length > 0) rank = 1;
   if (rank === 0 && c.events.some((e) => e.reason === 'BackOff' || /failed liveness probe|failed startup probe/.test(e.message))) rank = 1;
+  // An init container that finally completed is done, whatever it went through before.
+  if (c.type === 'init' && t?.exitCode === 0 && !c.waiting) rank = 0;
   // A failing init container blocks everything after it: it is the one to name.
   if (rank > 0 && c.type === 'init') rank += 1;
   c.failing = rank > 0;
