@@ -36,7 +36,6 @@ function evaluate(ctx: Context): Finding[] {
       continue;
     }
     const ev = [...statusEvidence(c), logEvidence(m.line)];
-    // The line after a Python/Ruby exception header or the JVM "Caused by" often carries the detail.
     // A signature re-classified by context (KeyError on an env-like name) gets a title saying so.
     if (m.cause === 'missing-env-var' && m.pattern.cause !== 'missing-env-var' && m.subject) {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
