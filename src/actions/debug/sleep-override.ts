@@ -11,6 +11,15 @@ function ptr(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/**
+ * Optimistic concurrency: the patch fails if the spec changed since we read the workload. `generation`
+ * moves only with the spec; `resourceVersion` would also move with every status update of a rollout.
+ */
+function guard(workload: JsonObject): Json[] {
+  const generation = objectAt(workload, 'metadata')?.generation;
+  return typeof generation === 'number' ? [{ op: 'test', path: '/metadata/generation', value: generation }] : [];
+}
+
 export type OverridePlan = { kind: 'patch'; body: Json } | { kind: 'error'; message: string };
 
 export function planSleepOverride(workload: JsonObject, container: string, command: string[], by: string): OverridePlan {
@@ -24,10 +33,7 @@ export function planSleepOverride(workload: JsonObject, container: string, comma
   const target = [...arrayAt(next, 'spec', 'initContainers'), ...arrayAt(next, 'spec', 'containers')].find((c) => isObject(c) && c.name === container);
   if (!isObject(target)) return { kind: 'error', message: `Container "${container}" is not in the workload's template.` };
   sleepContainer(target, command);
-  const resourceVersion = objectAt(workload, 'metadata')?.resourceVersion;
-  const ops: Json[] = [];
-  // Optimistic concurrency: fail rather than overwrite a change made since we read the workload.
-  if (typeof resourceVersion === 'string') ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
+  const ops: Json[] = [...guard(workload)];
   if (objectAt(workload, 'metadata', 'annotations') === undefined) ops.push({ op: 'add', path: '/metadata/annotations', value: {} });
   ops.push(
     { op: 'add', path: `/metadata/annotations/${ptr(ORIGINAL_TEMPLATE_ANNOTATION)}`, value: JSON.stringify(template) },
@@ -46,9 +52,7 @@ export function planRevert(workload: JsonObject): OverridePlan {
   } catch {
     return { kind: 'error', message: `The ${ORIGINAL_TEMPLATE_ANNOTATION} annotation is not valid JSON; restore the template by hand.` };
   }
-  const ops: Json[] = [];
-  const resourceVersion = objectAt(workload, 'metadata')?.resourceVersion;
-  if (typeof resourceVersion === 'string') ops.push({ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion });
+  const ops: Json[] = [...guard(workload)];
   ops.push(
     { op: 'replace', path: '/spec/template', value: original },
     { op: 'remove', path: `/metadata/annotations/${ptr(ORIGINAL_TEMPLATE_ANNOTATION)}` },

@@ -1,4 +1,7 @@
 // "Sleep override" in place on the workload, and its "Revert".
+import { ClusterError } from '../../cluster/types.ts';
+import type { Json } from '../json.ts';
+import type { RollbackKind } from '../rollback/plan-rollback.ts';
 import { ACTION_IDS } from '../types.ts';
 import { planRevert, planSleepOverride } from '../debug/sleep-override.ts';
 import { dryRunNote, messageWithButton, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
@@ -12,7 +15,7 @@ export async function sleepOverride(ctx: ActionContext): Promise<HandlerResult> 
   const current = await ctx.writer.getWorkload(state.namespace, workload.kind, workload.name, ctx.signal);
   const plan = planSleepOverride(current, container, settings.debugCommand, ctx.request.user.name ?? ctx.request.user.id);
   if (plan.kind === 'error') return { status: 'failed', message: `could not override ${workload.kind}/${workload.name}: ${plan.message}` };
-  await ctx.writer.patchWorkload(state.namespace, workload.kind, workload.name, 'json', plan.body, { dryRun: settings.dryRun });
+  await patchGuarded(ctx, workload, plan.body);
   const target = `${workload.kind.toLowerCase()}/${workload.name}`;
   const text =
     `:warning: \`${target}\` in \`${state.namespace}\` now runs \`${container}\` as \`${settings.debugCommand.join(' ')}\` with probes removed; new pods are rolling out. ` +
@@ -33,6 +36,18 @@ export async function sleepRevert(ctx: ActionContext): Promise<HandlerResult> {
   const plan = planRevert(current);
   const target = `${workload.kind.toLowerCase()}/${workload.name}`;
   if (plan.kind === 'error') return { status: 'failed', message: `could not revert ${target}: ${plan.message}` };
-  await ctx.writer.patchWorkload(state.namespace, workload.kind, workload.name, 'json', plan.body, { dryRun: ctx.settings.dryRun });
+  await patchGuarded(ctx, workload, plan.body);
   return { status: 'done', message: `reverted the sleep override on ${target} in ${state.namespace}${dryRunNote(ctx)}` };
+}
+
+/** A failed `test` op (the spec moved under us) comes back as 422; say so in words. */
+async function patchGuarded(ctx: ActionContext, workload: { kind: RollbackKind; name: string }, body: Json): Promise<void> {
+  try {
+    await ctx.writer.patchWorkload(ctx.state.namespace, workload.kind, workload.name, 'json', body, { dryRun: ctx.settings.dryRun });
+  } catch (err) {
+    if (err instanceof ClusterError && err.code === 'BAD_REQUEST' && err.status === 422) {
+      throw new ClusterError('CONFLICT', `${workload.kind}/${workload.name} was changed by someone else while we patched it; nothing was changed. Click again. (${err.message})`, { status: 409, cause: err });
+    }
+    throw err;
+  }
 }

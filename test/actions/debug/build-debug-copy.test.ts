@@ -68,12 +68,12 @@ describe('buildDebugCopy', () => {
 });
 
 describe('sleep override plans', () => {
-  const deployment: JsonObject = { metadata: { name: 'payments-api', resourceVersion: '7' }, spec: { template: { metadata: { labels: { app: 'x' } }, spec: pod.spec as JsonObject } } };
+  const deployment: JsonObject = { metadata: { name: 'payments-api', generation: 7 }, spec: { template: { metadata: { labels: { app: 'x' } }, spec: pod.spec as JsonObject } } };
 
   it('records the whole original template and patches only the chosen container', () => {
     const plan = planSleepOverride(deployment, 'api', ['sleep', '3600'], 'alice');
     if (plan.kind !== 'patch' || !Array.isArray(plan.body)) throw new Error('expected a patch');
-    expect(plan.body[0]).toEqual({ op: 'test', path: '/metadata/resourceVersion', value: '7' });
+    expect(plan.body[0]).toEqual({ op: 'test', path: '/metadata/generation', value: 7 });
     expect(plan.body[1]).toEqual({ op: 'add', path: '/metadata/annotations', value: {} });
     expect(plan.body[2]).toEqual({ op: 'add', path: '/metadata/annotations/crashloop.dev~1sleep-override-original', value: JSON.stringify((deployment.spec as JsonObject).template) });
     const replaced = plan.body[4] as JsonObject;
@@ -83,12 +83,12 @@ describe('sleep override plans', () => {
   });
 
   it('refuses a second override and reverts to the saved template', () => {
-    const overridden: JsonObject = { metadata: { resourceVersion: '8', annotations: { [ORIGINAL_TEMPLATE_ANNOTATION]: '{"spec":{"containers":[]}}' } }, spec: { template: {} } };
+    const overridden: JsonObject = { metadata: { generation: 8, annotations: { [ORIGINAL_TEMPLATE_ANNOTATION]: '{"spec":{"containers":[]}}' } }, spec: { template: {} } };
     expect(planSleepOverride(overridden, 'api', ['sleep', '1'], 'a')).toMatchObject({ kind: 'error' });
     expect(planRevert(overridden)).toEqual({
       kind: 'patch',
       body: [
-        { op: 'test', path: '/metadata/resourceVersion', value: '8' },
+        { op: 'test', path: '/metadata/generation', value: 8 },
         { op: 'replace', path: '/spec/template', value: { spec: { containers: [] } } },
         { op: 'remove', path: '/metadata/annotations/crashloop.dev~1sleep-override-original' },
       ],
