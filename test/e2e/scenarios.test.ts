@@ -1,6 +1,6 @@
 // The crash simulations, checked through the built kubectl the way a person would look at them:
 // `get pod -o yaml`, `get pod`, `describe pod`, `logs --previous` and the Events the kubelet would write.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -50,6 +50,27 @@ async function statusColumn(s: Scenario): Promise<string> {
   return out.trim().split(/\s+/)[2] ?? '';
 }
 
+/** Local addresses (hex, as in /proc/net/tcp) of every listening TCP socket the given processes hold. */
+async function listeningAddresses(pids: number[]): Promise<string[]> {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    for (const fd of await readdir(`/proc/${pid}/fd`)) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (m?.[1]) inodes.add(m[1]);
+    }
+  }
+  const out: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of (await readFile(table, 'utf8')).split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // sl local_address rem_address st … inode; st 0A = LISTEN
+      if (cols.length > 9 && cols[3] === '0A' && inodes.has(cols[9] ?? '')) out.push(cols[1] ?? '');
+    }
+  }
+  return out;
+}
+
 beforeAll(async () => {
   // Every scenario starts at once so they settle in parallel.
   await Promise.all(SCENARIOS.map(async (s) => {
@@ -76,6 +97,13 @@ describe('control plane', () => {
     }
     // kwokctl caches anything it downloads under cacheDir/<scheme>/<host>/…; binaries are local paths.
     expect((await readdir(join(c.dir, 'cache'))).filter((d) => d === 'http' || d === 'https')).toEqual([]);
+    // Every control-plane process listens on 127.0.0.1 only.
+    const pidDir = join(c.dir, 'kwok', 'clusters', c.name, 'pids');
+    const pids = await Promise.all((await readdir(pidDir)).map(async (f) => Number((await readFile(join(pidDir, f), 'utf8')).trim())));
+    expect(pids.length).toBe(5);
+    const listening = await listeningAddresses(pids);
+    expect(listening.length).toBeGreaterThanOrEqual(6);
+    for (const a of listening) expect(a.split(':')[0]).toBe('0100007F');
     const version = await kubectl(['version', '-o', 'json']);
     expect((JSON.parse(version) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toMatch(/^v1\.\d+\.\d+$/);
   });
