@@ -183,6 +183,21 @@ describe('report buttons on a real cluster', () => {
     expect(writable(await deploymentJson(ns, 'payments-api'))).toBe(settled);
   });
 
+  it('executes once when two clicks arrive at the same time', async () => {
+    await withHistory(ns, 'Deployment', 'orders', 2);
+    const stateId = await states.save(state({ workload: { kind: 'Deployment', name: 'orders' }, toRevision: 1, container: 'app' }));
+    const before = outcomes().length;
+    const body = () => blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: THREAD, responseUrl: slack.responseUrl() });
+    const responses = await Promise.all([postSigned(`${base}/slack/events`, SECRET, body()), postSigned(`${base}/slack/events`, SECRET, body())]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const lines = await slack.waitFor(() => (outcomes().length >= before + 2 ? outcomes().slice(before).map((c) => String(c.args.text)) : undefined), 90_000);
+    expect(lines.filter((l) => l.includes('rolled back orders to revision 1'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith(':repeat:'))).toHaveLength(1);
+    // Exactly one rollback happened: revision 1 came back as revision 3.
+    const view = await rolloutView(ns, 'Deployment', 'orders');
+    expect(view.annotations['deployment.kubernetes.io/revision']).toBe('3');
+  });
+
   it('denies an unauthorized user and changes nothing at all', async () => {
     await withHistory(ns, 'Deployment', 'billing', 2);
     const before = await deploymentJson(ns, 'billing');
