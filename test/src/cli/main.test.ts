@@ -125,6 +125,10 @@ describe('crashloop usage', () => {
     const { code, stderr } = await cli(['diagnose', 'prod/api', '--kubeconfig', kubeconfig, '--timeout', '5']);
     expect(code).toBe(EXIT.CLUSTER);
     expect(stderr).toMatch(/^crashloop: Cannot reach the API server in cluster "dead" \(ECONNREFUSED\)/);
+    const tty = await cli(['diagnose', 'prod/api', '--kubeconfig', kubeconfig, '--timeout', '5'], { tty: true });
+    expect(tty.stderr).toMatch(/^resolving prod\/api in dead…\ncrashloop: Cannot reach/);
+    const debug = await cli(['diagnose', 'prod/api', '--kubeconfig', kubeconfig, '--debug']);
+    expect(debug.stderr).toMatch(/\n\s+at /);
     const ctx = await cli(['diagnose', 'prod/api', '--kubeconfig', kubeconfig, '--context', 'nope']);
     expect(ctx.code).toBe(EXIT.CLUSTER);
     expect(ctx.stderr).toMatch(/Kube context "nope" is not in the kubeconfig/);
