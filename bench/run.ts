@@ -24,7 +24,7 @@ function loadDir(dir: string): unknown[] {
 const snapshots = [...loadDir(join(root, 'test/fixtures/diagnostics')), ...loadDir(join(root, 'test/fixtures/corpus'))];
 if (snapshots.length === 0) throw new Error('no fixtures found under test/fixtures');
 
-// A worst case: 2,000 lines (the engine's cap) of noisy log before the fatal line.
+// A worst case: 1,000 lines (the engine's cap) of noisy log before the fatal line.
 const big = structuredClone(snapshots[0]) as { logs: Record<string, { previous: string | null }> };
 const firstLog = Object.keys(big.logs)[0];
 if (firstLog) big.logs[firstLog] = { previous: `${'2026-11-21T11:59:00Z INFO GET /api/v1/items 200 3ms user=42 trace=abc123\n'.repeat(50_000)}Error: Cannot find module 'express'` };

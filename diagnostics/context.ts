@@ -88,8 +88,8 @@ export interface Context {
 }
 
 /** Caps that keep pathological inputs (huge logs) fast: only the tail of a log is read. */
-const MAX_LOG_CHARS = 256 * 1024;
-const MAX_LOG_LINES = 2000;
+const MAX_LOG_CHARS = 128 * 1024;
+const MAX_LOG_LINES = 1000;
 const MAX_LINE_CHARS = 4000;
 
 function splitLog(text: string, source: string): LogLine[] {

@@ -9,5 +9,4 @@ export const GO_PATTERNS: LogPattern[] = [
   { id: 'go-oom', cause: 'app-error', re: /fatal error: runtime: out of memory/, weight: 3, title: 'The Go runtime could not allocate memory' },
   { id: 'k8s-observed-panic', cause: 'app-error', re: /Observed a panic: (.+)/, weight: 1.4, subject: 1, title: 'The app panicked: $1' },
   { id: 'go-panic', cause: 'app-error', re: /^panic: (.+)/, weight: 1.3, subject: 1, title: 'The app panicked: $1' },
-  { id: 'go-log-fatal', cause: 'app-error', re: /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d (.+)$/, weight: 0.3, subject: 1, title: 'The app exited: $1' },
 ];
