@@ -54,6 +54,7 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
     const subject = subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
     best = { pattern: p, cause, line, index, weight, title: fill(p.title, m), subject };
   }
+  if (best?.pattern.effectiveWeight !== undefined) best.weight = best.pattern.effectiveWeight;
   return best;
 }
 

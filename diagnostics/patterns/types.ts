@@ -15,6 +15,9 @@ export interface LogPattern {
   subject?: number;
   /** Refines the cause from the match and its surroundings; null rejects the match. */
   classify?: (m: RegExpExecArray, lines: LogLine[], index: number) => CauseId | null;
+  /** Weight the match counts with, when it differs from `weight` (which decides who claims a line):
+   *  lets a known red herring claim its line and then step aside. */
+  effectiveWeight?: number;
   /** Also match probe/event messages (component health messages like calico's). */
   events?: boolean;
 }
