@@ -100,6 +100,17 @@ async function captureOwners(gateway: ClusterGateway, pod: V1Pod, namespace: str
       return { value: { owners }, gaps };
     }
   }
+  if (first.kind === 'Job') {
+    // A CronJob's Job: name the CronJob too, so the report can point at what schedules the crashes.
+    try {
+      const job = await gateway.getWorkload(namespace, 'Job', first.name, signal);
+      const parent = controllerOf(job.metadata);
+      if (parent) owners.push(ownerRef(parent, namespace));
+    } catch (err) {
+      gaps.push({ what: `owner Job/${first.name}`, reason: gapReason(err) });
+    }
+    return { value: { owners }, gaps };
+  }
   const owner = { kind: top.kind, name: top.name, uid: top.uid };
   let history: Revision[] | undefined;
   try {

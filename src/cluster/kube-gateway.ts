@@ -81,7 +81,9 @@ export class KubeGateway implements ClusterGateway {
     this.batch = kc.makeApiClient(BatchV1Api);
     this.version = kc.makeApiClient(VersionApi);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.cluster = options.clusterName || kc.getCurrentContext() || kc.getCurrentCluster()?.name || 'in-cluster';
+    const context = kc.getCurrentContext();
+    // loadFromCluster names its context "inClusterContext"; reports say "in-cluster" unless CLUSTER_NAME is set.
+    this.cluster = options.clusterName || (context === 'inClusterContext' ? 'in-cluster' : context) || kc.getCurrentCluster()?.name || 'in-cluster';
   }
 
   /** Runs one API call with the caller's signal plus the per-call timeout, mapping failures. */

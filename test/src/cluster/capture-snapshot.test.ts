@@ -132,6 +132,20 @@ describe('captureSnapshot', () => {
     expect(snapshot.node).toEqual({ name: 'node-1' });
   });
 
+  it('follows a Job pod to its CronJob', async () => {
+    const gw = new FixtureGateway();
+    gw.pods.push(pod({ namespace: 'ops', name: 'backup-29000000-abcde', owner: { kind: 'Job', name: 'backup-29000000' }, states: { app: 'first-fail' } }));
+    gw.workloads.push({
+      kind: 'Job',
+      object: { metadata: { name: 'backup-29000000', namespace: 'ops', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'backup', uid: 'uid-cron', controller: true }] }, spec: { template: {} } },
+    });
+    gw.logs.set('ops/backup-29000000-abcde/app/current', 'pg_dump: error: connection refused');
+    const snapshot = await captureSnapshot(gw, 'ops', 'backup-29000000-abcde', { now });
+    expect(snapshot.owners?.map((o) => `${o.kind}/${o.name}`)).toEqual(['Job/backup-29000000', 'CronJob/backup']);
+    expect(snapshot.history).toBeUndefined();
+    expect(snapshot.logs.app?.current).toContain('connection refused');
+  });
+
   it('fails with NOT_FOUND when the pod does not exist', async () => {
     const gw = deploymentFixture();
     await expect(captureSnapshot(gw, 'prod', 'nope', { now })).rejects.toMatchObject({ code: 'NOT_FOUND' });

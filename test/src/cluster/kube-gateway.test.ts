@@ -112,6 +112,25 @@ describe('KubeGateway over a local API server', () => {
     await expect(gw.ping()).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('ECONNREFUSED') });
   });
 
+  it('uses the in-cluster service account when running in a pod without a kubeconfig', () => {
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = '443';
+    try {
+      const env = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+      expect(loadKubeConfig({ env }).getCurrentCluster()?.server).toBe('https://10.96.0.1:443');
+      expect(createKubeGateway({ env }).cluster).toBe('in-cluster');
+      expect(createKubeGateway({ env: { ...env, CLUSTER_NAME: 'prod-eu' } }).cluster).toBe('prod-eu');
+      // An explicit kubeconfig wins over the in-cluster credentials.
+      expect(createKubeGateway({ env, kubeconfigText: kubeconfig(base) }).cluster).toBe('test-ctx');
+    } finally {
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+    }
+  });
+
   it('rejects an unknown --context with the known ones', () => {
     expect(() => loadKubeConfig({ kubeconfigText: kubeconfig(base), context: 'nope', env: {} })).toThrow(/Kube context "nope" is not in the kubeconfig. Known contexts: test-ctx/);
   });
