@@ -61,6 +61,16 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
 const SEPARATE_FAILURE_GAP = 10;
 const DOMINANCE = 1;
 
+// Causes that produce other failures downstream, and the failures they produce: an unset DB_HOST
+// is followed by "connection refused", a missing config file by "invalid configuration".
+const ROOT_CAUSES = new Set<CauseId>(['missing-env-var', 'missing-dependency', 'config-ref-missing', 'config-file-missing']);
+const SYMPTOMS = new Set<CauseId>(['dependency-unreachable', 'dns-failure', 'auth-failure', 'config-invalid', 'app-error']);
+const SYMPTOM_SPAN = 30;
+
+function isSymptomOf(later: LogMatch, earlier: LogMatch): boolean {
+  return ROOT_CAUSES.has(earlier.cause) && earlier.weight >= 3.5 && SYMPTOMS.has(later.cause) && later.index - earlier.index <= SYMPTOM_SPAN;
+}
+
 /** The match that explains the crash, or undefined. */
 export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
   let specific: LogMatch | undefined;
@@ -71,7 +81,7 @@ export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PA
     if (!m) continue;
     // A later line replaces the current explanation unless it is much weaker: shutdown chatter
     // ("find: …: No such file or directory") does not bury the definitive line before it.
-    if (m.weight >= 2) { if (!specific || m.weight >= specific.weight - DOMINANCE) specific = m; }
+    if (m.weight >= 2) { if (!specific || (m.weight >= specific.weight - DOMINANCE && !isSymptomOf(m, specific))) specific = m; }
     else if (m.weight >= 1) generic = m;
     else marker = m;
   }
