@@ -60,6 +60,10 @@ export async function loadSnapshotFile(file: string, io: CliIo): Promise<Snapsho
   } catch (err) {
     throw new CliError(EXIT.BAD_SNAPSHOT, `Snapshot ${file === '-' ? 'on stdin' : file} is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
   }
+  // `kubectl get pod -o json` output is accepted as a snapshot with no events and no logs.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'kind' in value && value.kind === 'Pod' && !('pod' in value)) {
+    value = { pod: value, events: [], logs: {} };
+  }
   const problems: string[] = [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) problems.push('it is not a JSON object');
   else {
@@ -67,13 +71,14 @@ export async function loadSnapshotFile(file: string, io: CliIo): Promise<Snapsho
     const pod = record.pod;
     if (typeof pod !== 'object' || pod === null || Array.isArray(pod)) problems.push('"pod" (the Pod object) is missing');
     else if (typeof (pod as Record<string, unknown>).metadata !== 'object') problems.push('"pod.metadata" is missing');
-    if (record.events !== undefined && !Array.isArray(record.events)) problems.push('"events" must be an array');
-    if (record.logs !== undefined && (typeof record.logs !== 'object' || record.logs === null || Array.isArray(record.logs))) problems.push('"logs" must be an object keyed by container');
+    if (record.events != null && !Array.isArray(record.events)) problems.push('"events" must be an array');
+    if (record.logs != null && (typeof record.logs !== 'object' || Array.isArray(record.logs))) problems.push('"logs" must be an object keyed by container');
   }
   if (problems.length > 0) {
     throw new CliError(EXIT.BAD_SNAPSHOT, `${file === '-' ? 'stdin' : file} is not a crashloop snapshot: ${problems.join('; ')}. Create one with \`crashloop snapshot <pod>\`.`);
   }
   const snapshot = value as Snapshot;
+  // Absent or null events and logs mean "none captured".
   return { ...snapshot, events: snapshot.events ?? [], logs: snapshot.logs ?? {} };
 }
 

@@ -69,16 +69,27 @@ describe('crashloop diagnose --snapshot', () => {
     expect(JSON.parse(stdout).findings[0].cause).toBe('oom-killed');
   });
 
+  it('accepts a bare Pod (kubectl get pod -o json) as a snapshot without events and logs', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const fixture = JSON.parse(await readFile(FIXTURE, 'utf8'));
+    const { code, stdout } = await cli(['diagnose', '--snapshot', '-', '-o', 'json'], { stdin: JSON.stringify(fixture.pod) });
+    expect(code).toBe(EXIT.OK);
+    expect(JSON.parse(stdout).findings[0].cause).toBe('oom-killed');
+  });
+
   it('exits 5 with one line for a missing, non-JSON or non-snapshot file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crashloop-cli-'));
     const notJson = join(dir, 'bad.json');
     const notSnapshot = join(dir, 'list.json');
     await writeFile(notJson, '{"pod": ');
     await writeFile(notSnapshot, JSON.stringify({ kind: 'PodList', items: [] }));
+    const badEvents = join(dir, 'events.json');
+    await writeFile(badEvents, JSON.stringify({ pod: { metadata: { name: 'a' } }, events: 'none', logs: {} }));
     const cases: [string, RegExp][] = [
       [join(dir, 'missing.json'), /Cannot read snapshot .*missing\.json: no such file/],
       [notJson, /is not valid JSON/],
       [notSnapshot, /is not a crashloop snapshot: "pod" \(the Pod object\) is missing.*crashloop snapshot <pod>/],
+      [badEvents, /"events" must be an array/],
     ];
     for (const [file, message] of cases) {
       const { code, stdout, stderr } = await cli(['diagnose', '--snapshot', file]);
