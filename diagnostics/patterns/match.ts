@@ -68,7 +68,7 @@ const SYMPTOMS = new Set<CauseId>(['dependency-unreachable', 'dns-failure', 'aut
 const SYMPTOM_SPAN = 30;
 
 function isSymptomOf(later: LogMatch, earlier: LogMatch): boolean {
-  return ROOT_CAUSES.has(earlier.cause) && earlier.weight >= 3.5 && SYMPTOMS.has(later.cause) && later.index - earlier.index <= SYMPTOM_SPAN;
+  return ROOT_CAUSES.has(earlier.cause) && earlier.weight >= 3.2 && SYMPTOMS.has(later.cause) && later.index - earlier.index <= SYMPTOM_SPAN;
 }
 
 /** The match that explains the crash, or undefined. */
