@@ -119,6 +119,14 @@ export async function resolveTarget(gateway: ClusterGateway, query: TargetQuery,
   }
   const scope = scopeOf(namespace, allowed);
   const inScope = (ns: string | undefined) => ns !== undefined && namespaceAllowed(ns, allowed);
+  // Fast path: an exact pod name in any namespace, filtered by the API server rather than listing every pod.
+  if (namespace === undefined && (kind === undefined || kind === 'Pod')) {
+    const exact = (await listInScope(scope, (ns) => gateway.listPods(ns, { fieldSelector: `metadata.name=${name}` }, signal))).filter(
+      (p) => p.metadata?.name === name && inScope(p.metadata?.namespace),
+    );
+    if (exact.length === 1 && exact[0]) return toPodResult(exact[0]);
+    if (exact.length > 1) return ambiguous(exact);
+  }
   const pods = (await listInScope(scope, (ns) => gateway.listPods(ns, {}, signal))).filter((p) => inScope(p.metadata?.namespace));
   const kinds = kind === undefined ? WORKLOAD_KINDS : kind === 'Pod' ? [] : [kind];
   // Workload lists are best effort: a bot allowed to read pods but not apps/* still resolves pod names.

@@ -124,6 +124,8 @@ describe('target resolution on a live cluster', () => {
     expect(await resolveTarget(gw, { text: `${ns}/${oom.pod}` })).toEqual({ kind: 'pod', namespace: ns, name: oom.pod });
     expect(await resolveTarget(gw, { text: oom.pod, allowedNamespaces: [ns] })).toEqual({ kind: 'pod', namespace: ns, name: oom.pod });
     expect(await resolveTarget(gw, { text: 'api-oo', namespace: ns })).toEqual({ kind: 'pod', namespace: ns, name: oom.pod });
+    // No namespace and no allowed list: the API server filters the pod name across all namespaces.
+    expect(await resolveTarget(gw, { text: FALLBACK_POD })).toEqual({ kind: 'pod', namespace: ns, name: FALLBACK_POD });
   });
 
   it('suggests close names for a typo', async () => {
