@@ -153,8 +153,11 @@ describe('report buttons on a real cluster', () => {
     await slashCommand(`${ns}/${pod}`);
     const report = await slack.waitFor(() => slack.callsOf('chat.postMessage').find((c) => (c.args.metadata as { event_payload?: { pod?: string } } | undefined)?.event_payload?.pod === pod), 90_000);
     const stateId = buttonValue(report, ACTION_IDS.rolloutUndo);
-    const reportButton = JSON.stringify(report.args.blocks);
-    expect(reportButton).toContain('revision 1');
+    // The confirm dialog names the target revision and what goes back.
+    const blocks = (report.args.blocks ?? []) as { elements?: { action_id?: string; confirm?: { text?: { text?: string } } }[] }[];
+    const confirm = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_IDS.rolloutUndo)?.confirm?.text?.text ?? '';
+    expect(confirm).toContain('Roll back deployment/checkout to revision 1');
+    expect(confirm).toContain('app image: registry.test/checkout:v2 → registry.test/checkout:v1');
 
     await kubectl(['-n', twinNs, 'rollout', 'undo', 'deployment/checkout', '--to-revision=1']);
     expect(await click(ACTION_IDS.rolloutUndo, stateId)).toBe(`:white_check_mark: <@${OPS}>: rolled back checkout to revision 1`);

@@ -3,6 +3,7 @@
 import type { Finding, Report } from '../../../diagnostics/types.ts';
 import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
 import { button } from './buttons.ts';
+import { rollbackConfirmText, SLEEP_OVERRIDE_CONFIRM } from '../../actions/confirm-text.ts';
 import { LIMITS, context, escapeMrkdwn, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
 
 export const REPORT_EVENT_TYPE = 'crashloop_report';
@@ -84,14 +85,16 @@ function actionButtons(report: Report, ctx: RenderContext): ButtonElement[] {
     if (stateId !== undefined) buttons.push(button(actionId, stateId, options));
   };
   add(ACTION_IDS.previousLogs);
-  add(ACTION_IDS.sleepOverride, { confirm: 'Starts a copy of the pod with its command replaced by `sleep`, so you can exec into it. The original pod is not touched.' });
+  // The override modifies the workload (the debug copy is the one that leaves it alone): say so.
+  add(ACTION_IDS.sleepOverride, { confirm: SLEEP_OVERRIDE_CONFIRM });
   add(ACTION_IDS.debugCopy);
   const revision = rollbackRevision(report);
   if (revision !== undefined) {
     add(ACTION_IDS.rolloutUndo, {
       label: `Roll back to revision ${revision}`,
       style: 'danger',
-      confirm: `Runs \`kubectl rollout undo --to-revision=${revision}\` on the owning workload in \`${escapeMrkdwn(report.pod.namespace)}\`.`,
+      // Target revision and what goes back (image, command/args, env names, resources).
+      confirm: rollbackConfirmText(revision, report.change),
     });
   }
   return buttons.slice(0, LIMITS.actionElements);
