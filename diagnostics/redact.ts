@@ -3,7 +3,7 @@ import type { Snapshot } from './types.ts';
 
 export const MASK = '[REDACTED]';
 
-const SECRET_KEY = '[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)[A-Za-z0-9_.-]*';
+const SECRET_KEY = '[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key)[A-Za-z0-9_.-]*';
 
 // Order matters: whole-token forms first, then key/value forms.
 const RULES: [RegExp, string | ((m: string, ...g: string[]) => string)][] = [
@@ -27,7 +27,7 @@ const RULES: [RegExp, string | ((m: string, ...g: string[]) => string)][] = [
     new RegExp(`(["']?\\b${SECRET_KEY}["']?)(\\s*[=:]\\s*|"\\s*:\\s*)(["']?)([^\\s"',;&})\\]]+)`, 'gi'),
     (m: string, key: string, sep: string, q: string, value: string) => {
       // "using password: YES" (MySQL) and empty/placeholder values are not secrets.
-      if (/^(?:yes|no|true|false|null|none|\[redacted.*|\*+)$/i.test(value)) return m;
+      if (/^(?:yes|no|true|false|null|none|\[redacted.*|\*+|<[^>]*>?)$/i.test(value)) return m;
       if (value.startsWith('[REDACTED')) return m;
       return `${key}${sep}${q}${MASK}`;
     },
