@@ -119,7 +119,7 @@ export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDeta
     case 'image-pull-failure':
       return {
         kind: 'fix-image', image: c.image,
-        summary: `Fix the image reference ${q(c.image, '')} of ${c.name}: check the name and tag exist, and add imagePullSecrets for a private registry.`,
+        summary: `Fix the image reference ${c.image ? `${c.image} ` : ''}of ${c.name}: check the name and tag exist, and add imagePullSecrets for a private registry.`,
         steps: ['Pull the exact reference by hand.', 'For a private registry create a docker-registry Secret and reference it in imagePullSecrets.'],
         commands: [describePod(ctx), { description: 'Create a pull secret', command: `kubectl create secret docker-registry regcred -n ${ns} --docker-server=<registry> --docker-username=<user> --docker-password=<password>` }],
         snippet: 'imagePullSecrets:\n  - name: regcred',
@@ -135,7 +135,7 @@ export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDeta
     case 'volume-mount-failure':
       return {
         kind: 'fix-volume', volume: d.subject,
-        summary: `Fix volume ${q(d.subject, '')} of pod ${ctx.podName}: check the PVC is Bound, the storage driver/NFS server is reachable and the volume is not attached to another node.`,
+        summary: `Fix ${d.subject ? `volume ${d.subject}` : 'the volume'} of pod ${ctx.podName}: check the PVC is Bound, the storage driver/NFS server is reachable and the volume is not attached to another node.`,
         steps: ['Check the PVC and PV status.', 'Check the CSI driver pods and the VolumeAttachment objects.'],
         commands: [describePod(ctx), { description: 'PVC status', command: `kubectl get pvc -n ${ns}` }, { description: 'Attachments', command: 'kubectl get volumeattachments' }],
       };
