@@ -262,7 +262,9 @@ describe('report buttons on a real cluster', () => {
   });
 
   it('posts the redacted previous logs of the container, last lines inline and the whole as a file', async () => {
-    const stateId = await states.save(state({ pod: 'api-oom', container: 'api' }));
+    const s = await applyScenario('oom-killed', ns);
+    await waitForScenario(ns, s, { minRestarts: 1 });
+    const stateId = await states.save(state({ pod: s.pod, container: s.container }));
     expect(await click(ACTION_IDS.previousLogs, stateId)).toMatch(/^:white_check_mark: .*posted the (previous|current) logs of actions-\w+\/api-oom \[api\]/);
     const post = messagesContaining('logs of').find((c) => String(c.args.text).includes('api-oom [api]'));
     expect(JSON.stringify(post?.args.blocks)).toContain('catalog cache warmed');
@@ -306,5 +308,22 @@ describe('report buttons on a real cluster', () => {
     expect(writable(await deploymentJson(ns, 'dry'))).toBe(writable(before));
     const pods = await kubectlJson<{ items: JsonObject[] }>(['-n', ns, 'get', 'pods']);
     expect(pods.items.filter((p) => String((p.metadata as JsonObject).name).startsWith(`${crash.pod}-debug-`))).toEqual([]);
+  });
+
+  it('falls back to the current logs, and says why, when the container has no previous instance', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crashloop-logs-'));
+    const logFile = join(dir, 'app.log');
+    await writeFile(logFile, '2026-11-21T10:00:00.000000000Z stdout F fresh container started, password=hunter2-test\n');
+    const logs = { apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Logs', metadata: { name: 'fresh', namespace: ns }, spec: { logs: [{ containers: ['app'], logsFile: logFile }] } };
+    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(logs) });
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'fresh', namespace: ns }, spec: { containers: [{ name: 'app', image: 'registry.test/fresh:v1' }] } };
+    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+    await waitFor(async () => (await kubectlJson<JsonObject>(['-n', ns, 'get', 'pod', 'fresh'])).status !== undefined && JSON.stringify((await kubectlJson<JsonObject>(['-n', ns, 'get', 'pod', 'fresh'])).status).includes('"running"'), { what: 'fresh running' });
+    const stateId = await states.save(state({ pod: 'fresh', container: 'app' }));
+    expect(await click(ACTION_IDS.previousLogs, stateId)).toMatch(/posted the current logs of .*\/fresh \[app\]/);
+    const post = messagesContaining('Last lines of the current logs').find((c) => String(c.args.text).includes('fresh [app]'));
+    expect(String(post?.args.text)).toContain('There is no previous instance of `app`');
+    expect(JSON.stringify(post?.args.blocks)).toContain('fresh container started');
+    expect(JSON.stringify(post?.args.blocks)).not.toContain('hunter2-test');
   });
 });

@@ -1,7 +1,7 @@
 // "Previous logs": the redacted logs of the crashed instance, last lines inline, the whole as a file.
 import { redactText } from '../../../diagnostics/redact.ts';
 import { ClusterError } from '../../cluster/types.ts';
-import { arrayAt, isObject } from '../json.ts';
+import { arrayAt, isObject, objectAt, type JsonObject } from '../json.ts';
 import { ACTION_IDS } from '../types.ts';
 import { followUpState, post, type ActionContext, type HandlerResult } from '../context.ts';
 import type { SlackBlock } from '../slack-port.ts';
@@ -34,13 +34,21 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
   let text: string;
   let which = 'previous';
   let why = '';
-  try {
-    text = await ctx.writer.readLog(state.namespace, state.pod, container, true, ctx.signal);
-  } catch (err) {
-    if (!isNoPrevious(err)) throw err;
-    text = await ctx.writer.readLog(state.namespace, state.pod, container, false, ctx.signal);
+  const current = async (reason: string): Promise<string> => {
     which = 'current';
-    why = `There is no previous instance of \`${container}\` (it has not restarted since the pod started, or the kubelet no longer keeps it), so these are the *current* logs.\n`;
+    why = `There is no previous instance of \`${container}\` (${reason}), so these are the *current* logs.\n`;
+    return ctx.writer.readLog(state.namespace, state.pod, container, false, ctx.signal);
+  };
+  // The pod's status says whether a crashed instance exists; the API's own answer is the fallback.
+  if (!hasPreviousInstance(pod, container)) {
+    text = await current('it has not terminated since the pod started');
+  } else {
+    try {
+      text = await ctx.writer.readLog(state.namespace, state.pod, container, true, ctx.signal);
+    } catch (err) {
+      if (!isNoPrevious(err)) throw err;
+      text = await current('the kubelet no longer keeps it');
+    }
   }
   const redacted = redactText(text);
   const title = `${which} logs of ${state.namespace}/${state.pod} [${container}]`;
@@ -57,4 +65,16 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
     await ctx.slack.uploadFile({ channel: request.channel, threadTs: request.threadTs, filename: `${state.pod}-${container}-${which}.log`, content: redacted, title });
   }
   return { status: 'done', message: `posted the ${title}` };
+}
+
+function hasPreviousInstance(pod: JsonObject, container: string): boolean {
+  for (const list of ['initContainerStatuses', 'containerStatuses']) {
+    for (const st of arrayAt(pod, 'status', list)) {
+      if (!isObject(st) || st.name !== container) continue;
+      const restarts = typeof st.restartCount === 'number' ? st.restartCount : 0;
+      return restarts > 0 || objectAt(st, 'lastState', 'terminated') !== undefined;
+    }
+  }
+  // No status yet: let the API answer.
+  return true;
 }
