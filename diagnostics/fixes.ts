@@ -12,11 +12,46 @@ function q(s: string | undefined, fallback: string): string {
   return s && s.trim() !== '' ? s.trim() : fallback;
 }
 
+export function suggestLimit(limit: string | undefined): string | undefined {
+  if (!limit) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T|k)?$/.exec(limit.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? '';
+  if (unit === '') return `${Math.ceil((n * 1.5) / 1048576)}Mi`;
+  const doubled = n * 1.5;
+  if ((unit === 'Mi' || unit === 'M') && doubled >= 1024) return `${Math.ceil((doubled / 1024) * 10) / 10}Gi`;
+  return `${Math.ceil(doubled * 10) / 10}${unit}`;
+}
+
+function oomFix(ctx: Context, c: ContainerCtx): Fix {
+  const suggested = suggestLimit(c.memoryLimit);
+  return {
+    kind: 'raise-memory-limit', currentLimit: c.memoryLimit, suggestedLimit: suggested,
+    summary: `Raise the memory limit of ${c.name}${c.memoryLimit ? ` from ${c.memoryLimit}` : ''}${suggested ? ` to about ${suggested}` : ''}, or reduce the app's memory use (heap size, caches, concurrency).`,
+    steps: [
+      'Compare actual usage with the limit (kubectl top pod, or the metrics history).',
+      'Raise requests and limits together; for the JVM or Node.js keep the heap below the limit (-XX:MaxRAMPercentage=75, --max-old-space-size).',
+      'If usage grows without bound, look for a leak before raising again.',
+    ],
+    commands: [
+      { description: 'Current memory use', command: `kubectl top pod ${ctx.podName} -n ${ctx.namespace} --containers` },
+      logsPrevious(ctx, c),
+      describePod(ctx),
+      { description: 'Raise the limit', command: `kubectl set resources ${ctx.workload ?? 'deployment/<name>'} -c ${c.name} -n ${ctx.namespace} --limits=memory=${suggested ?? '<new-limit>'}` },
+    ],
+    snippet: `resources:\n  requests:\n    memory: ${suggested ?? '512Mi'}\n  limits:\n    memory: ${suggested ?? '512Mi'}`,
+  };
+}
+
+
 export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail = {}): Fix {
   const logs = logsPrevious(ctx, c);
   const ns = ctx.namespace;
   const w = workloadRef(ctx);
   switch (cause) {
+    case 'oom-killed':
+      return oomFix(ctx, c);
     case 'missing-env-var': {
       const v = d.subject && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d.subject) ? d.subject : undefined;
       const name = v ?? 'VAR_NAME';

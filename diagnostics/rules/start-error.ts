@@ -11,6 +11,7 @@ const START_REASONS = /^(?:StartError|ContainerCannotRun|RunContainerError|Creat
 export interface StartClass { cause: CauseId; title: string; subject?: string }
 
 export function classifyStartMessage(msg: string): StartClass | undefined {
+  if (/OOM-killed|memory limit too low|out of memory/i.test(msg)) return { cause: 'oom-killed', title: 'the container was OOM-killed while starting (memory limit too low)' };
   if (/exec format error/i.test(msg)) return { cause: 'exec-format-error', title: 'the binary was built for another CPU architecture (exec format error)' };
   if (/bad interpreter|\r|\^M/.test(msg)) return { cause: 'not-executable', title: 'the script has a bad #! line or CRLF line endings' };
   if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file/i.test(msg)) {

@@ -7,7 +7,7 @@ import { failing, makeFinding } from '../finding.ts';
 import { parseRef, stuckRefVolume } from './config-ref.ts';
 
 const VOLUME_EVENT = /^(?:FailedMount|FailedAttachVolume|FailedMapVolume|FailedUnMount|FailedAttach)$/;
-const VOLUME_MSG = /persistentvolumeclaim "[^"]+" not found|unbound immediate PersistentVolumeClaims|Multi-Attach error|MountVolume\.\w+ failed|AttachVolume\.\w+ failed|Unable to attach or mount volumes|timed out waiting for the condition|mount failed|driver name \S+ not found in the list of registered CSI drivers/;
+const VOLUME_MSG = /persistentvolumeclaim "[^"]+" not found|unbound immediate PersistentVolumeClaims|Multi-Attach error|MountVolume\.\w+ failed|AttachVolume\.\w+ failed|Unable to attach or mount volumes|timed out waiting for the condition|mount failed|driver name \S+ not found in the list of registered CSI drivers|volume node affinity conflict|didn't find available persistent volumes to bind|waiting for first consumer/;
 
 function volumeName(e: EventCtx): string | undefined {
   return /volume "([^"]+)"/.exec(e.message)?.[1] ?? /unmounted volumes=\[([^\]\s]+)/.exec(e.message)?.[1] ?? /persistentvolumeclaim "([^"]+)"/.exec(e.message)?.[1];
