@@ -51,6 +51,8 @@ export const GENERIC_PATTERNS: LogPattern[] = [
   // a file, but the cause is whatever made the app log errors just before.
   { id: 'glog-cannot-create-log', cause: 'app-error', re: /log: exiting because of error: log: cannot create log/, weight: 9, effectiveWeight: 0.7, title: 'The logging library could not create its log file after an error' },
   { id: 'sigbus', cause: 'disk-full', re: /SIGBUS|[Bb]us error/, weight: 3.2, title: 'The process hit a bus error on a memory-mapped file: the disk (or /dev/shm) is full or the file was truncated' },
+  // A program that only prints its usage text was started with arguments it does not accept.
+  { id: 'usage-text', cause: 'config-invalid', re: /^(?:Usage|USAGE|usage):\s+\S+/, weight: 2.2, title: 'The program printed its usage text: its command-line arguments are wrong' },
   { id: 'generic-abort', cause: 'app-error', re: /\[ERROR\] (?:\[[^\]]+\] )*Aborting\s*$|goroutine \d+ \[running\]:/, weight: 0.8, title: 'The app aborted' },
   { id: 'generic-fatal', cause: 'app-error', re: /^(?:.*\b(?:FATAL|Fatal error|fatal error|CRITICAL|PANIC|Unhandled exception|Uncaught|unhandled rejection)\b.*|.*"level":\s*"(?:fatal|panic|critical)".*|.*level=(?:fatal|panic|crit).*|F\d{4} \d\d:\d\d:\d\d\.\d+ .*)$/, weight: 1, title: 'The app crashed with a fatal error' },
 ];
