@@ -46,15 +46,16 @@ describe('hold-out corpus', () => {
   });
 });
 
-// A second hold-out from 74 other threads, covering every cause id. Its first-sight score (engine before the
-// set existed, see test/fixtures/corpus/HOLDOUT2.md) was 70/74 = 94.6 %; the floor is that figure rounded down.
+// A second hold-out from 90 other threads, covering every cause id. Its first-sight score (each batch against an
+// engine that had not seen it, see test/fixtures/corpus/HOLDOUT2.md) was 85/90 = 94.4 %; the floor is that figure
+// rounded down.
 // No per-case tests: the set stays a measurement, not a tuning target.
 const holdout2 = loadCorpus(holdout2Dir);
 const HOLDOUT2_FLOOR = 0.94;
 
 describe('hold-out 2 corpus', () => {
   it(`covers every cause id and keeps at least ${HOLDOUT2_FLOOR * 100} % of cases right`, () => {
-    expect(holdout2.length).toBeGreaterThanOrEqual(70);
+    expect(holdout2.length).toBeGreaterThanOrEqual(85);
     const covered = new Set(holdout2.map((c) => c.expected.cause));
     expect(CAUSE_IDS.filter((id) => !covered.has(id))).toEqual([]);
     const hits = holdout2.filter(hit).length;
