@@ -3,7 +3,7 @@
 // FailedMount events for configMap/secret volumes.
 import type { Evidence, Finding, Fix, Rule } from '../types.ts';
 import { contextOf, type Context, type ContainerCtx, type EventCtx } from '../context.ts';
-import { eventEvidence, waitingEvidence } from '../evidence.ts';
+import { compact, eventEvidence, waitingEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { describePod } from '../fix-commands.ts';
 
@@ -67,12 +67,12 @@ function evaluate(ctx: Context): Finding[] {
   const stuck = stuckRefVolume(ctx);
   if (!lastPodEvent && stuck) {
     const owner = ctx.containers.find((c) => c.volumeMounts.some((m) => m.name === stuck.volume)) ?? ctx.containers[0];
-    if (owner) {
+    // Only while the volume blocks the container: once it ran, the timeout is history.
+    if (owner && !owner.runningSince && !owner.last && !owner.terminated) {
       out.push(makeFinding(ctx, owner, 'config-ref-missing', 0.8,
         `${stuck.ref.refKind} "${stuck.ref.refName}" (volume "${stuck.volume}") cannot be mounted: check that it exists in namespace ${ctx.namespace}`,
-        [...(waitingEvidence(owner) ? [waitingEvidence(owner) as Evidence] : []), eventEvidence(stuck.event)],
+        compact([waitingEvidence(owner), eventEvidence(stuck.event)]),
         refFix(ctx, stuck.ref)));
-      return out;
     }
   }
   const candidates = [...failing(ctx)];
