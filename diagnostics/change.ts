@@ -107,7 +107,7 @@ function firstCrashTime(ctx: Context): number | undefined {
         if (t !== undefined) times.push(t);
       }
     }
-    const t = ms((c.last ?? c.terminated)?.finishedAt);
+    const t = ms((c.terminated ?? c.last)?.finishedAt);
     if (t !== undefined) times.push(t);
   }
   return times.length > 0 ? Math.min(...times) : undefined;

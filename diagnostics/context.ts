@@ -167,9 +167,12 @@ export function buildContext(input: unknown): Context {
     const cur = typeof cl.current === 'string' ? cl.current : '';
     const terminated = termination(state.terminated, `${srcBase}.state.terminated`);
     const last = termination(lastState.terminated, `${srcBase}.lastState.terminated`);
-    const logLines = prev !== '' ? splitLog(prev, `logs/${name} previous`) : splitLog(cur, `logs/${name} current`);
-    const tmsg = (last ?? terminated)?.message ?? '';
-    if (tmsg !== '') logLines.push(...splitLog(tmsg, `${(last ?? terminated)?.source ?? srcBase}.message`));
+    // The crashed instance: the current one when it has just terminated, else the previous one.
+    const useCurrent = (terminated !== undefined && cur !== '') || prev === '';
+    const logLines = useCurrent ? splitLog(cur, `logs/${name} current`) : splitLog(prev, `logs/${name} previous`);
+    const latest = terminated ?? last;
+    const tmsg = latest?.message ?? '';
+    if (tmsg !== '') logLines.push(...splitLog(tmsg, `${latest?.source ?? srcBase}.message`));
     const probe = (k: string) => (Object.keys(obj(specC[k])).length > 0 ? obj(specC[k]) : undefined);
     containers.push({
       name,

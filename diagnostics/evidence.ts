@@ -36,7 +36,7 @@ export function statusEvidence(c: ContainerCtx): Evidence[] {
   const out: Evidence[] = [];
   const w = waitingEvidence(c);
   if (w) out.push(w);
-  const t = c.last ?? c.terminated;
+  const t = c.terminated ?? c.last;
   if (t) out.push(terminationEvidence(t));
   return out;
 }
@@ -45,7 +45,7 @@ export function compact<T>(xs: (T | undefined | null | false)[]): T[] {
   return xs.filter((x): x is T => x !== undefined && x !== null && x !== false);
 }
 
-/** The last termination of a container: lastState while it waits or runs again, else state. */
+/** The latest termination of a container: state.terminated when it has just ended, else lastState. */
 export function lastTermination(c: ContainerCtx): Termination | undefined {
-  return c.last ?? c.terminated;
+  return c.terminated ?? c.last;
 }
