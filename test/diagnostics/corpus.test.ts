@@ -46,8 +46,8 @@ describe('hold-out corpus', () => {
   });
 });
 
-// A second hold-out from 90 other threads, covering every cause id. Its first-sight score (each batch against an
-// engine that had not seen it, see test/fixtures/corpus/HOLDOUT2.md) was 85/90 = 94.4 %; the floor is that figure
+// A second hold-out from 97 other threads, covering every cause id. Its first-sight score (each batch against an
+// engine that had not seen it, see test/fixtures/corpus/HOLDOUT2.md) was 92/97 = 94.8 %; the floor is that figure
 // rounded down.
 // No per-case tests: the set stays a measurement, not a tuning target.
 const holdout2 = loadCorpus(holdout2Dir);
@@ -55,7 +55,7 @@ const HOLDOUT2_FLOOR = 0.94;
 
 describe('hold-out 2 corpus', () => {
   it(`covers every cause id and keeps at least ${HOLDOUT2_FLOOR * 100} % of cases right`, () => {
-    expect(holdout2.length).toBeGreaterThanOrEqual(85);
+    expect(holdout2.length).toBeGreaterThanOrEqual(95);
     const covered = new Set(holdout2.map((c) => c.expected.cause));
     expect(CAUSE_IDS.filter((id) => !covered.has(id))).toEqual([]);
     const hits = holdout2.filter(hit).length;
