@@ -88,13 +88,3 @@ export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PA
   if (specific && generic && generic.index - specific.index > SEPARATE_FAILURE_GAP) return generic;
   return specific ?? generic ?? marker;
 }
-
-/** Every distinct cause in the log, last match per cause, for secondary findings. */
-export function allLogMatches(lines: LogLine[]): LogMatch[] {
-  const byCause = new Map<CauseId, LogMatch>();
-  for (let i = 0; i < lines.length; i++) {
-    const m = matchLine(lines, i);
-    if (m && m.weight >= 2) byCause.set(m.cause, m);
-  }
-  return [...byCause.values()];
-}
