@@ -9,12 +9,13 @@ function ms(s: string | undefined): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-function stable(v: unknown): string {
+function stable(v: unknown, depth = 0): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'object') return str(v);
-  if (Array.isArray(v)) return `[${v.map(stable).join(', ')}]`;
+  if (depth > 12) return '…';
+  if (Array.isArray(v)) return `[${v.map((x) => stable(x, depth + 1)).join(', ')}]`;
   const o = v as Obj;
-  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined && o[k] !== null).map((k) => `${k}: ${stable(o[k])}`).join(', ')}}`;
+  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined && o[k] !== null).map((k) => `${k}: ${stable(o[k], depth + 1)}`).join(', ')}}`;
 }
 
 function containersOf(template: unknown): Map<string, Obj> {

@@ -96,3 +96,17 @@ describe('diagnose never throws', () => {
     expect(r.errors).toEqual([{ rule: 'broken', message: 'boom' }]);
   });
 });
+
+describe('diagnose on cyclic input', () => {
+  it('returns a report for snapshots that reference themselves', () => {
+    const c = CASES.find((x) => x.name === 'rollout-image-change');
+    if (!c) throw new Error('no case');
+    const snap = buildSnapshot(c) as Record<string, unknown> & { history: { template: Record<string, unknown> }[] };
+    const first = snap.history[0];
+    if (first) first.template.self = first.template;
+    snap.loop = snap;
+    const r = diagnose(snap);
+    expectValid(r);
+    expect(r.findings[0]?.cause).toBe('missing-dependency');
+  });
+});
