@@ -17,11 +17,11 @@ export function classifyStartMessage(msg: string): StartClass | undefined {
   if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file/i.test(msg)) {
     return { cause: 'volume-mount-failure', title: 'a volume cannot be mounted into the container' };
   }
-  const exe = /exec: \\*"([^"\\]+)\\*": (executable file not found in \$PATH|no such file or directory|stat [^:]+: no such file or directory|permission denied)/i.exec(msg)
+  const exe = /exec: \\*"([^"\\]+)\\*": (executable file not found in \$PATH|no such file or directory|stat [^:]+: no such file or directory|permission denied|is a directory)/i.exec(msg)
     ?? /exec (\/?\S+): (no such file or directory|permission denied)/i.exec(msg);
   if (exe) {
     const subject = exe[1];
-    if (/permission denied/i.test(exe[2] ?? '')) return { cause: 'not-executable', title: `"${subject}" is not executable (permission denied)`, subject };
+    if (/permission denied|is a directory/i.test(exe[2] ?? '')) return { cause: 'not-executable', title: `"${subject}" is not executable (permission denied)`, subject };
     return { cause: 'command-not-found', title: `"${subject}" does not exist in the image`, subject };
   }
   if (/executable file not found|no such file or directory/i.test(msg) && /exec|starting container process|entrypoint|user process/i.test(msg)) {
