@@ -21,7 +21,7 @@ export function classifyStartMessage(msg: string): StartClass | undefined {
     ?? /exec (\/?\S+): (no such file or directory|permission denied)/i.exec(msg);
   if (exe) {
     const subject = exe[1];
-    if (/permission denied|is a directory/i.test(exe[2] ?? '')) return { cause: 'not-executable', title: `"${subject}" is not executable (permission denied)`, subject };
+    if (/permission denied|is a directory/i.test(exe[2] ?? '')) return { cause: 'not-executable', title: `"${subject}" is not executable (${exe[2]})`, subject };
     return { cause: 'command-not-found', title: `"${subject}" does not exist in the image`, subject };
   }
   if (/executable file not found|no such file or directory/i.test(msg) && /exec|starting container process|entrypoint|user process/i.test(msg)) {
