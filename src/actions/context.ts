@@ -18,6 +18,8 @@ export interface ActionSettings {
   dryRun: boolean;
   debugCommand: string[];
   debugTtlSeconds: number;
+  /** Image of the ephemeral debug container. */
+  ephemeralImage: string;
   followTimeoutMs: number;
   followPollMs: number;
   logTailLines: number;

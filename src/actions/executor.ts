@@ -7,6 +7,7 @@ import { authorize, DEFAULT_POLICY, type Policy } from '../auth/policy.ts';
 import { createAuditLog, jsonLogger, type AuditLog, type Logger } from './audit.ts';
 import { type ActionContext, type ActionSettings, type DebugCleanupJob, type HandlerResult } from './context.ts';
 import { debugCopy, debugDelete } from './handlers/debug-copy.ts';
+import { debugEphemeral } from './handlers/debug-ephemeral.ts';
 import { previousLogs } from './handlers/previous-logs.ts';
 import { rollback } from './handlers/rollout-undo.ts';
 import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
@@ -56,6 +57,7 @@ const HANDLERS: Partial<Record<ActionId, Handler>> = {
   [ACTION_IDS.sleepOverride]: sleepOverride,
   [ACTION_IDS.sleepRevert]: sleepRevert,
   [ACTION_IDS.rolloutUndo]: rollback,
+  [ACTION_IDS.debugEphemeral]: debugEphemeral,
 };
 
 /** Read actions may be repeated after a minute; debug and write ones once per button. */
@@ -67,6 +69,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
   if (env.ACTIONS_DRY_RUN !== undefined) out.dryRun = /^(1|true|yes)$/i.test(env.ACTIONS_DRY_RUN.trim());
   const ttl = Number.parseInt(env.ACTIONS_DEBUG_TTL_SECONDS ?? '', 10);
   if (Number.isInteger(ttl) && ttl > 0) out.debugTtlSeconds = ttl;
+  if (env.ACTIONS_EPHEMERAL_IMAGE !== undefined && env.ACTIONS_EPHEMERAL_IMAGE.trim() !== '') out.ephemeralImage = env.ACTIONS_EPHEMERAL_IMAGE.trim();
   if (env.ACTIONS_DEBUG_COMMAND !== undefined && env.ACTIONS_DEBUG_COMMAND.trim() !== '') out.debugCommand = env.ACTIONS_DEBUG_COMMAND.trim().split(/\s+/);
   return out;
 }
@@ -83,6 +86,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     dryRun: false,
     debugCommand: ['sleep', '3600'],
     debugTtlSeconds: 3600,
+    ephemeralImage: 'busybox:1.36',
     followTimeoutMs: 10 * 60_000,
     followPollMs: 2000,
     logTailLines: 40,

@@ -8,6 +8,8 @@ export const ACTION_IDS = {
   sleepRevert: 'crashloop_sleep_revert',
   debugDelete: 'crashloop_debug_delete',
   rolloutUndo: 'crashloop_rollout_undo',
+  /** An ephemeral debug container in the original pod (pods/ephemeralcontainers). */
+  debugEphemeral: 'crashloop_debug_ephemeral',
   diagnose: 'crashloop_diagnose',
 } as const;
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
@@ -51,6 +53,7 @@ export const ACTION_CLASSES: Record<ActionId, ActionClass> = {
   [ACTION_IDS.diagnose]: 'read',
   [ACTION_IDS.debugCopy]: 'debug',
   [ACTION_IDS.sleepOverride]: 'debug',
+  [ACTION_IDS.debugEphemeral]: 'debug',
   [ACTION_IDS.sleepRevert]: 'write',
   [ACTION_IDS.debugDelete]: 'write',
   [ACTION_IDS.rolloutUndo]: 'write',

@@ -253,6 +253,7 @@ describe('report buttons on a real cluster', () => {
       expect(spec.activeDeadlineSeconds).toBe(20);
       expect((spec.containers as JsonObject[])[0]?.command).toEqual(['sleep', '3600']);
       expect((meta.annotations as JsonObject)['crashloop.dev/debug-copy-of']).toBe(s.pod);
+      expect(buttonValue(post, ACTION_IDS.debugEphemeral)).not.toBe('');
       if (how === 'delete-now') {
         const deleteId = buttonValue(post, ACTION_IDS.debugDelete);
         expect(await click(ACTION_IDS.debugDelete, deleteId)).toMatch(/^:white_check_mark: .*deleted debug copy/);
@@ -325,5 +326,17 @@ describe('report buttons on a real cluster', () => {
     expect(String(post?.args.text)).toContain('There is no previous instance of `app`');
     expect(JSON.stringify(post?.args.blocks)).toContain('fresh container started');
     expect(JSON.stringify(post?.args.blocks)).not.toContain('hunter2-test');
+  });
+
+  it('adds an ephemeral debug container to the original pod', async () => {
+    const s = await applyScenario('missing-module', ns);
+    const stateId = await states.save(state({ pod: s.pod, container: s.container }));
+    expect(await click(ACTION_IDS.debugEphemeral, stateId)).toMatch(/added ephemeral debug container debugger-\w+ to .*web-missing-module \(target web\)/);
+    const pod = await kubectlJson<JsonObject>(['-n', ns, 'get', 'pod', s.pod]);
+    const ephemeral = ((pod.spec as JsonObject).ephemeralContainers ?? []) as JsonObject[];
+    expect(ephemeral).toHaveLength(1);
+    expect(ephemeral[0]).toMatchObject({ image: 'busybox:1.36', targetContainerName: 'web', stdin: true, tty: true });
+    const posted = messagesContaining('kubectl attach -it').at(-1);
+    expect(String(posted?.args.text)).toContain(`kubectl attach -it ${s.pod} -n ${ns} -c ${String(ephemeral[0]?.name)}`);
   });
 });

@@ -23,6 +23,8 @@ export interface ClusterWriter {
   listPods(namespace: string, labelSelector: string, signal?: AbortSignal): Promise<JsonObject[]>;
   createPod(namespace: string, pod: JsonObject, options?: WriteOptions): Promise<JsonObject>;
   deletePod(namespace: string, name: string, options?: WriteOptions): Promise<void>;
+  /** Strategic-merge patch of pods/ephemeralcontainers (adds an ephemeral container). */
+  addEphemeralContainer(namespace: string, pod: string, container: JsonObject, options?: WriteOptions): Promise<JsonObject>;
   readLog(namespace: string, pod: string, container: string, previous: boolean, signal?: AbortSignal): Promise<string>;
 }
 
@@ -129,6 +131,20 @@ export class KubeClusterWriter implements ClusterWriter {
       what,
       signal: options.signal,
     }));
+  }
+
+  async addEphemeralContainer(namespace: string, pod: string, container: JsonObject, options: WriteOptions = {}): Promise<JsonObject> {
+    const what = `ephemeral containers of pod ${namespace}/${pod}`;
+    const call = this.rest.call({
+      method: 'PATCH',
+      path: `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}/ephemeralcontainers`,
+      query: { dryRun: options.dryRun === true ? 'All' : undefined, fieldManager: 'crashloop-bot' },
+      body: { spec: { ephemeralContainers: [container] } },
+      patchType: 'strategic',
+      what,
+      signal: options.signal,
+    });
+    return asObject(await forWrite('patch', what, call), what);
   }
 
   async readLog(namespace: string, pod: string, container: string, previous: boolean, signal?: AbortSignal): Promise<string> {

@@ -9,6 +9,7 @@ export const BUTTON_LABELS: Record<ActionId, string> = {
   [ACTION_IDS.sleepRevert]: 'Revert sleep override',
   [ACTION_IDS.debugDelete]: 'Delete debug copy',
   [ACTION_IDS.rolloutUndo]: 'Roll back',
+  [ACTION_IDS.debugEphemeral]: 'Ephemeral debug container',
   [ACTION_IDS.diagnose]: 'Diagnose',
 };
 
