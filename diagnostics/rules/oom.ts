@@ -23,7 +23,8 @@ function evaluate(ctx: Context): Finding[] {
     const t = lastTermination(c);
     const nodeEvents = nodeOomEvents(ctx, c);
     const reasonOom = t?.reason === 'OOMKilled';
-    const nodeOom = !reasonOom && nodeEvents.length > 0 && (t?.exitCode === 137 || t?.signal === 9);
+    // Without a termination record (trimmed snapshots), the node OOM killer's own event is the evidence.
+    const nodeOom = !reasonOom && nodeEvents.length > 0 && (t === undefined || t.exitCode === 137 || t.signal === 9);
     if (!reasonOom && !nodeOom) continue;
     const limitText = c.memoryLimit ? ` (limit ${c.memoryLimit})` : '';
     out.push(makeFinding(
