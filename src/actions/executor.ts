@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { ClusterWriter } from '../cluster/actions/cluster-writer.ts';
 import { ClusterError } from '../cluster/types.ts';
 import { authorize, DEFAULT_POLICY, type Policy } from '../auth/policy.ts';
+import { attributesFor, describeAttributes, kubeUserFor } from '../auth/kube-identity.ts';
 import { createAuditLog, jsonLogger, type AuditLog, type Logger } from './audit.ts';
 import { type ActionContext, type ActionSettings, type DebugCleanupJob, type HandlerResult } from './context.ts';
 import { debugCopy, debugDelete } from './handlers/debug-copy.ts';
@@ -147,6 +148,32 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       await record(request, state, outcome);
       return outcome;
     }
+    const writer = deps.writerFor(state.cluster);
+    // Kubernetes identity mode: cluster RBAC must also allow it, and the action runs as that user.
+    let actingWriter = writer;
+    if (policy.kubernetes !== undefined && writer !== undefined) {
+      const email = policy.kubernetes.userFrom === 'email' ? await deps.slack.userEmail?.(request.user.id) : undefined;
+      const who = kubeUserFor(policy.kubernetes, request.user.id, email);
+      let denial: string | undefined;
+      if ('error' in who) {
+        denial = `cannot be checked against Kubernetes RBAC: ${who.error}.`;
+      } else {
+        const attributes = attributesFor(request.actionId, state);
+        try {
+          const review = await writer.reviewAccess(who, attributes, signal);
+          if (!review.allowed) denial = `may not ${describeAttributes(attributes)}: Kubernetes RBAC denies it to ${who.user}${review.reason === '' ? '' : ` (${review.reason})`}. Ask a cluster admin for a Role binding.`;
+          else actingWriter = writer.impersonate(who);
+        } catch (err) {
+          // Fail closed: no review, no action.
+          denial = `could not be checked against Kubernetes RBAC: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      if (denial !== undefined) {
+        const outcome: ActionOutcome = { status: 'denied', message: denial };
+        await record(request, state, outcome);
+        return outcome;
+      }
+    }
     const key = `${request.actionId}:${request.stateId}${request.selected === undefined ? '' : `:${request.selected}`}`;
     // Debug and write keys outlive the button (its TTL plus a day) so no later click can run it again.
     const ttl = actionClass === 'read' ? READ_REPEAT_MS : Math.max(await states.ttl(request.stateId), 0) * 1000 + DAY_MS;
@@ -159,15 +186,14 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       await record(request, state, outcome);
       return outcome;
     }
-    const writer = deps.writerFor(state.cluster);
     let outcome: ActionOutcome;
-    if (writer === undefined) {
+    if (actingWriter === undefined) {
       outcome = { status: 'failed', message: `This bot process has no access to cluster "${state.cluster}"; nothing was done.` };
     } else {
       const ctx: ActionContext = {
         request,
         state,
-        writer,
+        writer: actingWriter,
         slack: deps.slack,
         states,
         settings,

@@ -11,6 +11,8 @@ export interface ActionSlack {
   uploadFile(args: { channel: string; threadTs: string; filename: string; content: string; title: string }): Promise<void>;
   /** Slack user-group ids of a user; [] when unknown (needs usergroups:read). */
   userGroups(userId: string): Promise<string[]>;
+  /** The user's profile email (users:read.email), for the Kubernetes identity mode. */
+  userEmail?(userId: string): Promise<string | undefined>;
 }
 
 export function slackFromWebClient(client: WebClient, logger?: Logger, options: { groupCacheMs?: number; now?: () => number } = {}): ActionSlack {
@@ -27,6 +29,15 @@ export function slackFromWebClient(client: WebClient, logger?: Logger, options: 
     },
     async uploadFile({ channel, threadTs, filename, content, title }) {
       await client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, filename, title, content });
+    },
+    async userEmail(userId) {
+      try {
+        const res = await client.users.info({ user: userId });
+        return res.user?.profile?.email ?? undefined;
+      } catch (err) {
+        logger?.warn({ msg: 'cannot read the Slack user (users.info)', user: userId, error: String(err) });
+        return undefined;
+      }
     },
     async userGroups(userId) {
       if (cache === undefined || now() - cache.at > cacheMs) {

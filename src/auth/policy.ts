@@ -13,10 +13,24 @@ export interface PolicyRule {
   write?: string[];
 }
 
+/**
+ * Optional Kubernetes identity mode: each action is also checked with a SubjectAccessReview for the
+ * Slack user's Kubernetes identity and executed impersonating it, so cluster RBAC has the last word.
+ */
+export interface KubernetesIdentity {
+  /** `email`: the Slack profile email (users:read.email scope); `id`: the Slack user id. */
+  userFrom: 'email' | 'id';
+  /** Prepended to the user name, e.g. "slack:". */
+  userPrefix: string;
+  /** Groups sent with the user (SubjectAccessReview and Impersonate-Group). */
+  groups: string[];
+}
+
 export interface Policy {
   rules: PolicyRule[];
   /** Who may read (logs) where no rule names the namespace. Default ["*"]. */
   defaultRead: string[];
+  kubernetes?: KubernetesIdentity;
 }
 
 export const DEFAULT_POLICY: Policy = { rules: [], defaultRead: ['*'] };
@@ -28,9 +42,15 @@ const ruleSchema = z.object({
   debug: z.array(subject).optional(),
   write: z.array(subject).optional(),
 }).strict();
+const identitySchema = z.object({
+  userFrom: z.enum(['email', 'id']).default('email'),
+  userPrefix: z.string().default(''),
+  groups: z.array(z.string().min(1)).default([]),
+}).strict();
 const policySchema = z.object({
   rules: z.array(ruleSchema).default([]),
   defaultRead: z.array(subject).default(['*']),
+  kubernetes: identitySchema.optional(),
 }).strict();
 
 export class PolicyError extends Error {
@@ -51,7 +71,8 @@ export function parsePolicy(yamlText: string): Policy {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new PolicyError(`The actions policy is invalid:\n- ${problems.join('\n- ')}\nSee docs/actions.md for the format.`);
   }
-  return result.data;
+  const { kubernetes, ...rest } = result.data;
+  return kubernetes === undefined ? rest : { ...rest, kubernetes };
 }
 
 export function globMatch(glob: string, value: string): boolean {

@@ -3,7 +3,8 @@
 import { loadKubeConfig, type KubeGatewayOptions } from '../kube-gateway.ts';
 import { isObject, type Json, type JsonObject } from '../../actions/json.ts';
 import { ClusterError } from '../types.ts';
-import { KubeRest, type PatchType } from './kube-rest.ts';
+import { KubeRest, type Impersonation, type PatchType } from './kube-rest.ts';
+import type { ResourceAttributes } from '../../auth/kube-identity.ts';
 
 export type WritableKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
@@ -13,8 +14,17 @@ export interface WriteOptions {
   signal?: AbortSignal;
 }
 
+export interface AccessReview {
+  allowed: boolean;
+  reason: string;
+}
+
 export interface ClusterWriter {
   readonly cluster: string;
+  /** The same writer acting as `who` (every call impersonates them). */
+  impersonate(who: Impersonation): ClusterWriter;
+  /** SubjectAccessReview: may `who` do this? */
+  reviewAccess(who: Impersonation, attributes: ResourceAttributes, signal?: AbortSignal): Promise<AccessReview>;
   getWorkload(namespace: string, kind: WritableKind, name: string, signal?: AbortSignal): Promise<JsonObject>;
   listReplicaSets(namespace: string, signal?: AbortSignal): Promise<JsonObject[]>;
   listControllerRevisions(namespace: string, signal?: AbortSignal): Promise<JsonObject[]>;
@@ -68,6 +78,24 @@ export class KubeClusterWriter implements ClusterWriter {
     const kc = loadKubeConfig(options);
     const cluster = options.clusterName ?? (options.env ?? process.env).CLUSTER_NAME;
     return new KubeClusterWriter(new KubeRest(kc, { ...(cluster === undefined ? {} : { cluster }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }));
+  }
+
+  impersonate(who: Impersonation): ClusterWriter {
+    return new KubeClusterWriter(this.rest.as(who));
+  }
+
+  async reviewAccess(who: Impersonation, attributes: ResourceAttributes, signal?: AbortSignal): Promise<AccessReview> {
+    const what = 'a SubjectAccessReview';
+    const review = await forWrite('create', 'subjectaccessreviews', this.rest.call({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: who.user, groups: who.groups, resourceAttributes: { ...attributes } } },
+      what,
+      signal,
+    }));
+    const status = isObject(review) && isObject(review.status) ? review.status : {};
+    const reason = typeof status.reason === 'string' ? status.reason : typeof status.evaluationError === 'string' ? status.evaluationError : '';
+    return { allowed: status.allowed === true && status.denied !== true, reason };
   }
 
   async getWorkload(namespace: string, kind: WritableKind, name: string, signal?: AbortSignal): Promise<JsonObject> {

@@ -38,15 +38,27 @@ class HttpStatusError extends Error {
   }
 }
 
+export interface Impersonation {
+  user: string;
+  groups: string[];
+}
+
 export class KubeRest {
   readonly kubeConfig: KubeConfig;
   readonly cluster: string;
   readonly timeoutMs: number;
+  readonly impersonation: Impersonation | undefined;
 
-  constructor(kubeConfig: KubeConfig, options: { cluster?: string; timeoutMs?: number } = {}) {
+  constructor(kubeConfig: KubeConfig, options: { cluster?: string; timeoutMs?: number; impersonate?: Impersonation } = {}) {
     this.kubeConfig = kubeConfig;
     this.cluster = options.cluster ?? kubeConfig.getCurrentContext();
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.impersonation = options.impersonate;
+  }
+
+  /** The same client acting as another user (Impersonate-User / Impersonate-Group headers). */
+  as(who: Impersonation): KubeRest {
+    return new KubeRest(this.kubeConfig, { cluster: this.cluster, timeoutMs: this.timeoutMs, impersonate: who });
   }
 
   async call(req: RestRequest): Promise<Json> {
@@ -63,8 +75,12 @@ export class KubeRest {
     const options: RequestOptions = { method: req.method, headers: { Accept: 'application/json' } };
     await this.kubeConfig.applyToHTTPSOptions(options);
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(options.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    if (this.impersonation !== undefined) {
+      headers['Impersonate-User'] = this.impersonation.user;
+      if (this.impersonation.groups.length > 0) headers['Impersonate-Group'] = this.impersonation.groups;
+    }
     if (payload !== undefined) {
       headers['Content-Type'] = req.method === 'PATCH' ? PATCH_CONTENT_TYPES[req.patchType ?? 'merge'] : 'application/json';
       headers['Content-Length'] = String(payload.length);
