@@ -50,7 +50,8 @@ function boltLogLevel(level: SlackAppDeps['logLevel']) {
 /** Starts the Slack app on `port` (0 = a free port) and returns the port it listens on. */
 export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<RunningSlackApp> {
   const routes = [...healthRoutes(deps.readiness ?? []), ...(deps.routes ?? [])];
-  const clientOptions = { slackApiUrl: deps.slack.apiUrl };
+  // Bounded retries: Bolt's auth.test at start must fail in seconds, not hold the process for half an hour.
+  const clientOptions = { slackApiUrl: deps.slack.apiUrl, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 } };
   const logLevel = boltLogLevel(deps.logLevel);
   const handlerDeps = {
     router: deps.router,
@@ -65,7 +66,8 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
   if (deps.slack.appToken !== undefined) {
     // The receiver's own client opens the connection (apps.connections.open): give it SLACK_API_URL too.
     const receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logLevel, installerOptions: { clientOptions } });
-    const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
+    const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel, deferInitialization: true });
+    await initApp(app);
     const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
     app.error(async (error) => deps.log?.('a Slack listener failed', error));
     await app.start();
@@ -89,7 +91,8 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     processBeforeResponse: false,
     logLevel,
   });
-  const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel });
+  const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel, deferInitialization: true });
+  await initApp(app);
   const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
   app.error(async (error) => deps.log?.('a Slack listener failed', error));
   const server = (await app.start(port)) as Server;
@@ -102,6 +105,16 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
       await app.stop();
     },
   };
+}
+
+/** Verifies the bot token (auth.test) before serving, with a message that says what to fix. */
+async function initApp(app: App): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`Slack did not accept the bot token or could not be reached (${detail}). Check SLACK_BOT_TOKEN and SLACK_API_URL.`, { cause: error });
+  }
 }
 
 /** Bolt's overloaded App methods, narrowed to what the listeners register. */
