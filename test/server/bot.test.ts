@@ -159,6 +159,15 @@ describe('crashloop bot', () => {
     expect(String(expired.body.text)).toContain('expired');
   });
 
+  it('diagnoses a deployment by name (/crashloop <deployment> -n ns)', async () => {
+    const before = reportsFor('web-5c8d7-abcde').length;
+    const ack = await command('web -n shop');
+    expect(ack.status).toBe(200);
+    await slack.waitFor(() => reportsFor('web-5c8d7-abcde').length > before);
+    const latest = reportsFor('web-5c8d7-abcde').at(-1);
+    expect(latest?.args.metadata).toMatchObject({ event_payload: { namespace: 'shop', cause: 'missing-dependency', incident: `${CLUSTER}/shop/Deployment/web` } });
+  }, 60_000);
+
   it('serves /healthz and /readyz', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
