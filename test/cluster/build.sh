@@ -34,6 +34,11 @@ ensure_go() {
   [[ "$proxy" == direct || "$proxy" == off ]] && proxy=https://proxy.golang.org
   dest="$CRASHLOOP_CACHE/go/$GO_FALLBACK_VERSION"
   zip="$CRASHLOOP_CACHE/go/$GO_FALLBACK_VERSION.zip"
+  if go_ok "$dest/bin/go"; then
+    export PATH="$dest/bin:$PATH"
+    return 0
+  fi
+  rm -rf "$dest"
   log "no Go >= 1.$GO_MIN_MINOR found: fetching $GO_FALLBACK_VERSION from $proxy"
   mkdir -p "$CRASHLOOP_CACHE/go"
   curl -fsSL -o "$zip" "$proxy/golang.org/toolchain/@v/v0.0.1-$GO_FALLBACK_VERSION.linux-$arch.zip"
