@@ -81,9 +81,9 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
     slack: slackFromWebClient(ctx.webClient, logger),
     policy: loadPolicy(ctx.config.policyFile, env),
     logger,
-    settings: settingsFromEnv(env),
     scheduleDebugCleanup: (job, delayMs) => cleanup.schedule(job, delayMs),
     ...options.overrides,
+    settings: { ...settingsFromEnv(env), ...options.overrides?.settings },
   });
   return {
     ...executor,

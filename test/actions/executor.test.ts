@@ -2,7 +2,7 @@
 // stream. Anything that reaches a cluster is covered end to end in test/e2e/actions-*.test.ts.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionExecutor } from '../../src/actions/executor.ts';
+import { createActionExecutor, settingsFromEnv } from '../../src/actions/executor.ts';
 import { createIdempotencyStore } from '../../src/actions/idempotency.ts';
 import type { ActionSlack } from '../../src/actions/slack-port.ts';
 import { ACTION_IDS, type ActionRequest } from '../../src/actions/types.ts';
@@ -110,5 +110,17 @@ describe('idempotency store', () => {
     const store = createIdempotencyStore(redis, `${server.prefix}-race`);
     const results = await Promise.all(Array.from({ length: 20 }, () => store.claim('same', 60_000)));
     expect(results.filter((r) => r.claimed)).toHaveLength(1);
+  });
+});
+
+describe('settingsFromEnv', () => {
+  it('reads the dry-run switch, debug TTL, command and ephemeral image', () => {
+    expect(settingsFromEnv({ ACTIONS_DRY_RUN: 'true', ACTIONS_DEBUG_TTL_SECONDS: '600', ACTIONS_DEBUG_COMMAND: 'sleep 600', ACTIONS_EPHEMERAL_IMAGE: 'alpine:3' })).toEqual({
+      dryRun: true,
+      debugTtlSeconds: 600,
+      debugCommand: ['sleep', '600'],
+      ephemeralImage: 'alpine:3',
+    });
+    expect(settingsFromEnv({ ACTIONS_DRY_RUN: 'no', ACTIONS_DEBUG_TTL_SECONDS: 'soon' })).toEqual({ dryRun: false });
   });
 });

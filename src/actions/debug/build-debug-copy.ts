@@ -42,7 +42,8 @@ export function buildDebugCopy(pod: JsonObject, options: DebugCopyOptions): Json
   const meta = objectAt(pod, 'metadata') ?? {};
   const name = debugCopyName(String(meta.name ?? 'pod'), options.suffix ?? randomBytes(3).toString('hex'));
   const spec = clone(objectAt(pod, 'spec') ?? {});
-  for (const key of ['nodeName', 'ephemeralContainers', 'hostname', 'subdomain', 'priority', 'preemptionPolicy']) delete spec[key];
+  // Fields admission or the scheduler filled in for the original (a copy carrying them may be rejected or stuck).
+  for (const key of ['nodeName', 'ephemeralContainers', 'hostname', 'subdomain', 'priority', 'preemptionPolicy', 'overhead', 'schedulingGates']) delete spec[key];
   let found = false;
   for (const list of ['initContainers', 'containers']) {
     for (const c of arrayAt(spec, list)) {
