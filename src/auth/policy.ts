@@ -111,7 +111,12 @@ export function authorize(policy: Policy, who: Principal, namespace: string, act
     if (hit !== undefined) return { allowed: true, via: `default read (${hit})` };
   }
   const what = actionClass === 'read' ? 'read logs' : actionClass === 'debug' ? 'run debug actions (debug copy, sleep override)' : 'run write actions (rollback, revert, delete)';
-  const why = actionClass === 'read' ? '' : ` ${actionClass[0]?.toUpperCase()}${actionClass.slice(1)} actions are off for everyone until configured.`;
+  const granted = applicable.some((r) => (r[actionClass] ?? []).length > 0);
+  const why = granted
+    ? ' Only the users and groups the actions policy names for this namespace have that right.'
+    : actionClass === 'read'
+      ? ''
+      : ` ${actionClass[0]?.toUpperCase()}${actionClass.slice(1)} actions are off in this namespace until the actions policy grants them.`;
   const fix = HOW_TO_ENABLE.replace('<namespace>', namespace).replace('<class>', actionClass).replace('<your user id or group id>', who.userId);
   return { allowed: false, reason: `may not ${what} in namespace ${namespace}.${why} ${fix}` };
 }

@@ -49,3 +49,14 @@ rules:
     expect(globMatch('ns-?', 'ns-1')).toBe(true);
   });
 });
+
+describe('denial messages', () => {
+  it('say whether anyone has the right and show the rule to add', () => {
+    const policy = parsePolicy('rules: [{namespaces: ["pay"], write: ["UBOB22"]}]');
+    const someone = authorize(policy, alice, 'pay', 'write');
+    const nobody = authorize(policy, alice, 'other', 'write');
+    expect(someone.allowed || someone.reason).toContain('Only the users and groups the actions policy names');
+    expect(nobody.allowed || nobody.reason).toContain('Write actions are off in this namespace until the actions policy grants them.');
+    expect(nobody.allowed || nobody.reason).toContain('namespaces: ["other"]');
+  });
+});
