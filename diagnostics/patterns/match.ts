@@ -71,6 +71,15 @@ function isSymptomOf(later: LogMatch, earlier: LogMatch): boolean {
   return ROOT_CAUSES.has(earlier.cause) && earlier.weight >= 3.2 && SYMPTOMS.has(later.cause) && later.index - earlier.index <= SYMPTOM_SPAN;
 }
 
+const RESTATE_SPAN = 8;
+
+// A multi-line error restates its headline: Node prints "Error: connect ECONNREFUSED 10.0.0.5:5432"
+// and then the error object's fields ("code: 'ECONNREFUSED',"). The headline is the line to quote.
+function restates(later: LogMatch, earlier: LogMatch): boolean {
+  return later.pattern === earlier.pattern && later.cause === earlier.cause && later.index - earlier.index <= RESTATE_SPAN
+    && later.weight <= earlier.weight && later.line.text.trim().length < earlier.line.text.trim().length;
+}
+
 /** The match that explains the crash, or undefined. */
 export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
   let specific: LogMatch | undefined;
@@ -81,7 +90,7 @@ export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PA
     if (!m) continue;
     // A later line replaces the current explanation unless it is much weaker: shutdown chatter
     // ("find: …: No such file or directory") does not bury the definitive line before it.
-    if (m.weight >= 2) { if (!specific || (m.weight >= specific.weight - DOMINANCE && !isSymptomOf(m, specific))) specific = m; }
+    if (m.weight >= 2) { if (!specific || (m.weight >= specific.weight - DOMINANCE && !isSymptomOf(m, specific) && !restates(m, specific))) specific = m; }
     else if (m.weight >= 1) generic = m;
     else marker = m;
   }
