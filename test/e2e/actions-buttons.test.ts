@@ -84,6 +84,20 @@ describe('report buttons on a real cluster', () => {
     expect(view.annotations['deployment.kubernetes.io/revision']).toBe('3');
   });
 
+  it('executes once when Slack retries the same click', async () => {
+    await withHistory(bot.ns, 'Deployment', 'carts', 2);
+    const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'carts' }, toRevision: 1, container: 'app' }));
+    const body = blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: THREAD, responseUrl: bot.slack.responseUrl() });
+    for (let attempt = 0; attempt < 2; attempt += 1) expect((await postSigned(`${bot.base}/slack/events`, SECRET, body)).status).toBe(200);
+    const entries = await waitFor(async () => {
+      const all = await bot.redis.xrange(`${bot.prefix}:audit`, '-', '+');
+      const mine = all.filter(([, f]) => f.includes(stateId));
+      return mine.length >= 2 ? mine.map(([, f]) => f[f.indexOf('outcome') + 1]) : undefined;
+    }, { what: 'two audit entries for the retried click' });
+    expect(entries.sort()).toEqual(['done', 'duplicate']);
+    expect((await rolloutView(bot.ns, 'Deployment', 'carts')).annotations['deployment.kubernetes.io/revision']).toBe('3');
+  });
+
   it('denies an unauthorized user and changes nothing at all', async () => {
     await withHistory(bot.ns, 'Deployment', 'billing', 2);
     const before = await deploymentJson(bot.ns, 'billing');
