@@ -23,6 +23,8 @@ export interface ActionSettings {
   followTimeoutMs: number;
   followPollMs: number;
   logTailLines: number;
+  /** How long a duplicate click waits for the first one's result, to quote it. */
+  duplicateWaitMs: number;
 }
 
 export interface ActionContext {

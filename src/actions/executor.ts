@@ -91,6 +91,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     followTimeoutMs: 10 * 60_000,
     followPollMs: 2000,
     logTailLines: 40,
+    duplicateWaitMs: 15_000,
     ...deps.settings,
   };
   const pending = new Set<Promise<unknown>>();
@@ -179,9 +180,11 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     const ttl = actionClass === 'read' ? READ_REPEAT_MS : Math.max(await states.ttl(request.stateId), 0) * 1000 + DAY_MS;
     const claim = await idem.claim(key, ttl);
     if (!claim.claimed) {
+      // A retry or double click racing the first: wait briefly for its result so the reply can quote it.
+      const previous = claim.previous ?? (await waitForResult(idem, key, settings.duplicateWaitMs));
       const outcome: ActionOutcome = {
         status: 'duplicate',
-        message: claim.previous === null ? 'this action is already running; it runs once.' : `already done, nothing more changed (${claim.previous}).`,
+        message: previous === null ? 'this action is already running; it runs once.' : `already done, nothing more changed (${previous}).`,
       };
       await record(request, state, outcome);
       return outcome;
@@ -222,6 +225,18 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
+}
+
+async function waitForResult(idem: IdempotencyStore, key: string, waitMs: number): Promise<string | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const value = await idem.peek(key);
+    // Freed means the first attempt failed and changed nothing; it said so itself.
+    if (value === null) return null;
+    if (value !== 'pending') return value;
+    if (Date.now() >= deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function auditText(request: ActionRequest, outcome: ActionOutcome): string {

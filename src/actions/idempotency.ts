@@ -12,6 +12,8 @@ export interface IdempotencyStore {
   complete(key: string, summary: string, ttlMs: number): Promise<void>;
   /** Frees the key after a failure that changed nothing, so the user can retry. */
   release(key: string): Promise<void>;
+  /** The recorded outcome, 'pending' while running, null when free. */
+  peek(key: string): Promise<string | null>;
 }
 
 export function createIdempotencyStore(redis: Redis, prefix = 'crashloop'): IdempotencyStore {
@@ -28,6 +30,10 @@ export function createIdempotencyStore(redis: Redis, prefix = 'crashloop'): Idem
     },
     async release(key) {
       await redis.del(full(key));
+    },
+    async peek(key) {
+      const value = await redis.get(full(key));
+      return value === PENDING ? 'pending' : value;
     },
   };
 }

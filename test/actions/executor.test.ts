@@ -102,8 +102,11 @@ describe('idempotency store', () => {
     expect(await store.claim('k', 60_000)).toEqual({ claimed: false, previous: null });
     await store.complete('k', 'rolled back api to revision 2', 60_000);
     expect(await store.claim('k', 60_000)).toEqual({ claimed: false, previous: 'rolled back api to revision 2' });
+    expect(await store.peek('k')).toBe('rolled back api to revision 2');
     await store.release('k');
+    expect(await store.peek('k')).toBeNull();
     expect(await store.claim('k', 60_000)).toEqual({ claimed: true });
+    expect(await store.peek('k')).toBe('pending');
   });
 
   it('lets exactly one of many concurrent claims win', async () => {

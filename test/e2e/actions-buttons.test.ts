@@ -6,7 +6,7 @@ import { blockActionBody, postSigned } from '../support/signing.ts';
 import { ACTION_IDS } from '../../src/actions/types.ts';
 import type { JsonObject } from '../../src/actions/json.ts';
 import { rolloutView, withHistory } from '../actions/support/workloads.ts';
-import { buttonValue, CHANNEL, deploymentJson, INTRUDER, OPS, SECRET, startButtonBot, THREAD, writable, type ButtonBot } from '../actions/support/button-bot.ts';
+import { buttonValue, CHANNEL, deploymentJson, INTRUDER, OPS, SECRET, startButtonBot, writable, type ButtonBot } from '../actions/support/button-bot.ts';
 
 let bot: ButtonBot;
 beforeAll(async () => {
@@ -72,13 +72,15 @@ describe('report buttons on a real cluster', () => {
   it('executes once when two clicks arrive at the same time', async () => {
     await withHistory(bot.ns, 'Deployment', 'orders', 2);
     const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'orders' }, toRevision: 1, container: 'app' }));
-    const before = bot.outcomes().length;
-    const body = () => blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: THREAD, responseUrl: bot.slack.responseUrl() });
+    const ts = bot.nextTs();
+    const body = () => blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: ts, responseUrl: bot.slack.responseUrl() });
     const responses = await Promise.all([postSigned(`${bot.base}/slack/events`, SECRET, body()), postSigned(`${bot.base}/slack/events`, SECRET, body())]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    const lines = await bot.slack.waitFor(() => (bot.outcomes().length >= before + 2 ? bot.outcomes().slice(before).map((c) => String(c.args.text)) : undefined), 90_000);
-    expect(lines.filter((l) => l.includes('rolled back orders to revision 1'))).toHaveLength(1);
-    expect(lines.filter((l) => l.startsWith(':repeat:'))).toHaveLength(1);
+    // Two clicks have two action_ts values, so the thread gets both replies.
+    const lines = await bot.slack.waitFor(() => (bot.outcomesIn(ts).length >= 2 ? bot.outcomesIn(ts) : undefined), 90_000);
+    expect(lines.filter((l) => l.startsWith(':white_check_mark:') && l.includes('rolled back orders to revision 1'))).toHaveLength(1);
+    // The second click waited for the first and quotes its result.
+    expect(lines.filter((l) => l.startsWith(':repeat:') && l.includes('already done, nothing more changed (rolled back orders to revision 1)'))).toHaveLength(1);
     // Exactly one rollback happened: revision 1 came back as revision 3.
     const view = await rolloutView(bot.ns, 'Deployment', 'orders');
     expect(view.annotations['deployment.kubernetes.io/revision']).toBe('3');
@@ -87,7 +89,8 @@ describe('report buttons on a real cluster', () => {
   it('executes once when Slack retries the same click', async () => {
     await withHistory(bot.ns, 'Deployment', 'carts', 2);
     const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'carts' }, toRevision: 1, container: 'app' }));
-    const body = blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: THREAD, responseUrl: bot.slack.responseUrl() });
+    const ts = bot.nextTs();
+    const body = blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: ts, responseUrl: bot.slack.responseUrl() });
     for (let attempt = 0; attempt < 2; attempt += 1) expect((await postSigned(`${bot.base}/slack/events`, SECRET, body)).status).toBe(200);
     const entries = await waitFor(async () => {
       const all = await bot.redis.xrange(`${bot.prefix}:audit`, '-', '+');
@@ -95,6 +98,8 @@ describe('report buttons on a real cluster', () => {
       return mine.length >= 2 ? mine.map(([, f]) => f[f.indexOf('outcome') + 1]) : undefined;
     }, { what: 'two audit entries for the retried click' });
     expect(entries.sort()).toEqual(['done', 'duplicate']);
+    // Whichever reply the thread got (the retry has the same action_ts), it carries the result.
+    await bot.slack.waitFor(() => bot.outcomesIn(ts).find((l) => l.includes('rolled back carts to revision 1')));
     expect((await rolloutView(bot.ns, 'Deployment', 'carts')).annotations['deployment.kubernetes.io/revision']).toBe('3');
   });
 

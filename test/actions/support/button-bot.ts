@@ -38,8 +38,12 @@ export interface ButtonBot {
   state(extra: Partial<ActionState>): ActionState;
   /** Outcome lines the report-action listener posted in the thread. */
   outcomes(): RecordedCall[];
-  /** A signed click; resolves the outcome line posted for it. */
+  /** A signed click; resolves the outcome line posted for it (each click has its own message ts). */
   click(actionId: ActionId, stateId: string, user?: string): Promise<string>;
+  /** A fresh message ts: replies to a click land in its thread, so they can be told apart. */
+  nextTs(): string;
+  /** Outcome lines posted in the thread of `ts`. */
+  outcomesIn(ts: string): string[];
   messagesContaining(text: string): RecordedCall[];
   slashCommand(text: string): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +85,9 @@ export async function startButtonBot(): Promise<ButtonBot> {
   const base = `http://127.0.0.1:${bot.port}`;
   const states = new ActionStateStore(redis, { prefix });
   const outcomes = (): RecordedCall[] => slack.callsOf('chat.postMessage').filter((c) => OUTCOME.test(String(c.args.text)));
+  const outcomesIn = (ts: string): string[] => outcomes().filter((c) => c.args.thread_ts === ts).map((c) => String(c.args.text));
+  let counter = 0;
+  const nextTs = (): string => `1700000001.${String((counter += 1)).padStart(6, '0')}`;
 
   return {
     ns,
@@ -92,12 +99,14 @@ export async function startButtonBot(): Promise<ButtonBot> {
     states,
     state: (extra) => ({ v: 1, cluster: CLUSTER, namespace: ns, pod: 'unused', channel: CHANNEL, threadTs: THREAD, createdAt: new Date().toISOString(), ...extra }),
     outcomes,
+    outcomesIn,
+    nextTs,
     async click(actionId, stateId, user = OPS) {
-      const before = outcomes().length;
-      const res = await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId, value: stateId, userId: user, channelId: CHANNEL, messageTs: THREAD, responseUrl: slack.responseUrl() }));
+      const ts = nextTs();
+      const res = await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId, value: stateId, userId: user, channelId: CHANNEL, messageTs: ts, responseUrl: slack.responseUrl() }));
       expect(res.status).toBe(200);
-      const after = await slack.waitFor(() => (outcomes().length > before ? outcomes() : undefined), 90_000);
-      return String(after[after.length - 1]?.args.text);
+      const lines = await slack.waitFor(() => (outcomesIn(ts).length > 0 ? outcomesIn(ts) : undefined), 90_000);
+      return lines[0] ?? '';
     },
     messagesContaining: (text) => slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes(text)),
     async slashCommand(text) {
