@@ -182,10 +182,13 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     if (!claim.claimed) {
       // A retry or double click racing the first: wait briefly for its result so the reply can quote it.
       const previous = claim.previous ?? (await waitForResult(idem, key, settings.duplicateWaitMs));
-      const outcome: ActionOutcome = {
-        status: 'duplicate',
-        message: previous === null ? 'this action is already running; it runs once.' : `already done, nothing more changed (${previous}).`,
-      };
+      const message =
+        previous === 'freed'
+          ? 'the same click was just tried and failed without changing anything (see the reply above); click again to retry.'
+          : previous === 'running'
+            ? 'this action is already running; it runs once.'
+            : `already done, nothing more changed (${previous}).`;
+      const outcome: ActionOutcome = { status: 'duplicate', message };
       await record(request, state, outcome);
       return outcome;
     }
@@ -227,14 +230,14 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
   };
 }
 
-async function waitForResult(idem: IdempotencyStore, key: string, waitMs: number): Promise<string | null> {
+/** The first attempt's recorded result, 'freed' when it failed (and released the key), 'running' on timeout. */
+async function waitForResult(idem: IdempotencyStore, key: string, waitMs: number): Promise<string> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const value = await idem.peek(key);
-    // Freed means the first attempt failed and changed nothing; it said so itself.
-    if (value === null) return null;
+    if (value === null) return 'freed';
     if (value !== 'pending') return value;
-    if (Date.now() >= deadline) return null;
+    if (Date.now() >= deadline) return 'running';
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
