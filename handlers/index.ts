@@ -36,7 +36,7 @@ export function registerSlackHandlers(app: ListenerRegistry, deps: SlackHandlerD
     const listener =
       actionId === ACTION_IDS.diagnose
         ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...nowDep })
-        : createReportActionHandler(actionId, { executor: deps.executor, states: deps.states, poster: deps.poster, ...common });
+        : createReportActionHandler(actionId, { executor: deps.executor, poster: deps.poster, ...common });
     app.action({ type: 'block_actions', action_id: actionId }, listener);
     registered.push(actionId);
   }

@@ -1,15 +1,13 @@
-// A report button (previous logs, debug copy, sleep override, rollout undo, …): ack, check the state is
-// still there, hand the click to the ActionExecutor and say the outcome in the report's thread.
+// A report button (previous logs, debug copy, sleep override, rollout undo, …): ack, hand the click to
+// the ActionExecutor (which checks expiry, authorizes and audits every attempt) and say the outcome in
+// the report's thread.
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionExecutor, ActionId } from '../src/actions/types.ts';
-import type { ActionStateStore } from '../src/slack/action-state.ts';
 import { toActionRequest } from '../src/slack/action-request.ts';
-import { expiredMessage } from '../src/slack/render/messages.ts';
 import type { SlackPoster } from '../src/slack/post.ts';
 
 export interface ReportActionDeps {
   executor: ActionExecutor;
-  states: Pick<ActionStateStore, 'load'>;
   poster: Pick<SlackPoster, 'postThreadReply'>;
   log?: (message: string, error?: unknown) => void;
 }
@@ -22,11 +20,6 @@ export function createReportActionHandler(actionId: ActionId, deps: ReportAction
   return async ({ ack, body, action, respond }: Args): Promise<void> => {
     await ack();
     const request = toActionRequest(actionId, body, action);
-    const state = await deps.states.load(request.stateId);
-    if (state === undefined) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: expiredMessage().text });
-      return;
-    }
     let outcome;
     try {
       outcome = await deps.executor.execute(request);
@@ -35,6 +28,12 @@ export function createReportActionHandler(actionId: ActionId, deps: ReportAction
       outcome = { status: 'failed' as const, message: `The action failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
     }
     const text = `${ICONS[outcome.status]} <@${request.user.id}>: ${outcome.message}`;
-    await deps.poster.postThreadReply(`action:${request.stateId}:${actionId}:${request.actionTs}`, { channel: request.channel, threadTs: request.threadTs }, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+    try {
+      await deps.poster.postThreadReply(`action:${request.stateId}:${actionId}:${request.actionTs}`, { channel: request.channel, threadTs: request.threadTs }, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+    } catch (error) {
+      // The thread is out of reach (Slack error, bot removed from the channel): tell the clicker directly.
+      deps.log?.(`could not post the outcome of ${actionId} in the thread`, error);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `${text}\n(I could not post this in the report's thread.)` });
+    }
   };
 }

@@ -149,7 +149,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           router,
           states,
           poster,
-          executor: options.executor?.(ctx) ?? new NotAvailableExecutor(),
+          executor: options.executor?.(ctx) ?? new NotAvailableExecutor(states),
           routes,
           readiness,
           log,

@@ -153,10 +153,10 @@ describe('crashloop bot', () => {
     const reply = await slack.waitFor(() => slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts === threadTs));
     expect(String(reply.args.text)).toContain('not available yet');
 
-    const responseId = uniqueName('expired');
-    await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: 'no-such-state', responseUrl: slack.responseUrl(responseId) }));
-    const expired = await slack.waitFor(() => slack.responses.find((r) => r.id === responseId));
-    expect(String(expired.body.text)).toContain('expired');
+    const expiredTs = '1700000000.999998';
+    await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: 'no-such-state', responseUrl: slack.responseUrl(), channelId: 'C0OPS', messageTs: expiredTs }));
+    const expired = await slack.waitFor(() => slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts === expiredTs));
+    expect(String(expired.args.text)).toMatch(/^:hourglass: <@U0TEST>: .*expired/);
   });
 
   it('diagnoses a deployment by name (/crashloop <deployment> -n ns)', async () => {

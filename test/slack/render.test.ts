@@ -180,7 +180,7 @@ describe('action ids', () => {
       router: { clusters: ['c'], enqueue: async () => 'job' },
       states: { load: async () => undefined },
       poster: { postThreadReply: async () => ({ channel: 'C', ts: '1', reused: false }) },
-      executor: new NotAvailableExecutor(),
+      executor: new NotAvailableExecutor({ load: async () => undefined }),
     };
     const returned = registerSlackHandlers(recorder, deps);
     expect(returned).toEqual(registered);
