@@ -52,18 +52,25 @@ export interface BotOptions {
   createGateway?: (cluster: string | undefined) => ClusterGateway;
   /** Overrides of the processor's dependencies (engine, capture, incident hooks). */
   diagnosis?: Partial<Omit<DiagnosisDeps, 'gateway' | 'poster' | 'states'>>;
-  /** The button executor; default answers "not available yet". */
-  executor?: (ctx: BotContext) => ActionExecutor;
+  /**
+   * The button executor; default answers "not available yet". The bot owns it: a `close()` it has runs
+   * when the bot closes, after the Slack app stops taking clicks and before the queues and Redis close.
+   */
+  executor?: (ctx: BotContext) => OwnedExecutor;
   /** Extra HTTP routes on the Slack port, e.g. POST /alertmanager. */
   routes?: (ctx: BotContext) => Route[];
   log?: Log;
 }
+
+/** An executor with background work (rollout follows, cleanup worker) to finish on shutdown. */
+export type OwnedExecutor = ActionExecutor & { close?(): Promise<void> };
 
 export interface RunningBot {
   role: Role;
   port: number;
   clusters: string[];
   registeredActions: ActionId[];
+  /** Stops everything this bot started, in order: Slack app and routes, executor, queues and workers, Redis. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -77,10 +84,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const role = options.role ?? 'all';
   const log = options.log ?? defaultLog;
   const prefix = config.redisPrefix;
+  // Closed last-started first: the Slack app stops taking clicks, the executor drains, then the queues,
+  // workers and Redis connections they use.
   const closers: (() => Promise<unknown>)[] = [];
-  const close = async (): Promise<void> => {
-    for (const closer of closers.reverse()) await closer().catch((error: unknown) => log('shutdown step failed', error));
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const closer of closers.reverse()) await closer().catch((error: unknown) => log('shutdown step failed', error));
+    })());
 
   try {
     // Commands fail fast when Redis is down; BullMQ's connection waits (it needs maxRetriesPerRequest null).
@@ -143,13 +154,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])];
 
     if (router !== undefined) {
+      const executor: OwnedExecutor = options.executor?.(ctx) ?? new NotAvailableExecutor(states);
+      if (executor.close !== undefined) closers.push(() => executor.close?.() ?? Promise.resolve());
       const app = await startSlackApp(
         {
           slack: config.slack,
           router,
           states,
           poster,
-          executor: options.executor?.(ctx) ?? new NotAvailableExecutor(states),
+          executor,
           routes,
           readiness,
           log,

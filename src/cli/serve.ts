@@ -66,19 +66,16 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
   }
   const stopSignal = io.stopSignal ?? waitForSignal();
   let bot;
-  // The report buttons' executor (src/actions); built only by roles that serve Slack, closed after the bot.
-  let actions: ReturnType<typeof createBotActionExecutor> | undefined;
   try {
-    bot = await startBot({ config, role, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: (ctx) => (actions = createBotActionExecutor(ctx, { env: io.env })) });
+    // The report buttons' executor (src/actions), built only by roles that serve Slack; the bot closes it.
+    bot = await startBot({ config, role, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: (ctx) => createBotActionExecutor(ctx, { env: io.env }) });
   } catch (error) {
     io.stderr.write(`crashloop serve: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    await actions?.close();
     return 1;
   }
   io.stdout.write(`crashloop serve: role ${bot.role}, clusters ${bot.clusters.join(', ') || '(none)'}, listening on port ${bot.port}\n`);
   await stopSignal;
   io.stdout.write('crashloop serve: shutting down\n');
   await bot.close();
-  await actions?.close();
   return 0;
 }

@@ -70,17 +70,16 @@ export async function startButtonBot(): Promise<ButtonBot> {
     CRASHLOOP_POLICY_FILE: policyFile,
   });
   const kubeconfig = cluster().kubeconfig;
-  let executor: ReturnType<typeof createBotActionExecutor> | undefined;
   const bot: RunningBot = await startBot({
     config,
     createGateway: () => createKubeGateway({ kubeconfig, clusterName: CLUSTER }),
     executor: (ctx) =>
-      (executor = createBotActionExecutor(ctx, {
+      createBotActionExecutor(ctx, {
         env: {},
         kube: { kubeconfig },
         logger: { info() {}, warn() {} },
         overrides: { settings: { debugTtlSeconds: 20, followPollMs: 250, followTimeoutMs: 60_000 } },
-      })),
+      }),
   });
   const base = `http://127.0.0.1:${bot.port}`;
   const states = new ActionStateStore(redis, { prefix });
@@ -118,7 +117,7 @@ export async function startButtonBot(): Promise<ButtonBot> {
       expect(res.status).toBe(200);
     },
     async close() {
-      await executor?.close();
+      // The bot owns the executor and closes it.
       await bot.close();
       await slack.close();
       redis.disconnect();
