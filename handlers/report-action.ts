@@ -29,7 +29,7 @@ export function createReportActionHandler(actionId: ActionId, deps: ReportAction
     }
     const text = `${ICONS[outcome.status]} <@${request.user.id}>: ${outcome.message}`;
     try {
-      await deps.poster.postThreadReply(`action:${request.stateId}:${actionId}:${request.actionTs}`, { channel: request.channel, threadTs: request.threadTs }, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+      await deps.poster.postThreadReply(outcome.replyKey ?? `action:${request.stateId}:${actionId}:${request.actionTs}`, { channel: request.channel, threadTs: request.threadTs }, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
     } catch (error) {
       // The thread is out of reach (Slack error, bot removed from the channel): tell the clicker directly.
       deps.log?.(`could not post the outcome of ${actionId} in the thread`, error);

@@ -1,5 +1,6 @@
 // The ActionExecutor behind the report buttons: load the button's state, authorize, claim the
 // idempotency key, execute, audit. Listeners ack first and call execute().
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ClusterWriter } from '../cluster/actions/cluster-writer.ts';
 import { ClusterError } from '../cluster/types.ts';
@@ -186,12 +187,15 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
         previous === 'freed'
           ? 'the same click was just tried and failed without changing anything (see the reply above); click again to retry.'
           : previous === 'running'
-            ? 'this action is already running; it runs once.'
+            ? 'this action is already running; it runs once, and its result will be posted in this thread.'
             : `already done, nothing more changed (${previous}).`;
-      const outcome: ActionOutcome = { status: 'duplicate', message };
+      // Its own reply (per click): never the execution's, which carries the result.
+      const outcome: ActionOutcome = { status: 'duplicate', message, replyKey: `action:${key}:duplicate:${request.actionTs}` };
       await record(request, state, outcome);
       return outcome;
     }
+    // One thread reply per execution, whichever delivery of the click (Slack retries) it answers.
+    const replyKey = `action:${key}:${randomUUID()}`;
     let outcome: ActionOutcome;
     if (actingWriter === undefined) {
       outcome = { status: 'failed', message: `This bot process has no access to cluster "${state.cluster}"; nothing was done.` };
@@ -217,6 +221,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     }
     if (outcome.status === 'done') await idem.complete(key, outcome.message, ttl);
     else await idem.release(key);
+    outcome = { ...outcome, replyKey };
     await record(request, state, outcome);
     return outcome;
   }

@@ -36,12 +36,20 @@ export interface ActionRequest {
   triggerId?: string;
 }
 
-export type ActionOutcome =
+export type ActionOutcome = (
   | { status: 'done'; message: string }
   | { status: 'denied'; message: string }
   | { status: 'duplicate'; message: string }
   | { status: 'expired'; message: string }
-  | { status: 'failed'; message: string };
+  | { status: 'failed'; message: string }
+) & {
+  /**
+   * Idempotency key of the thread reply saying this outcome. An execution's result is keyed on the
+   * execution (its idempotency key and claim), so a Slack retry answered "already running" cannot take
+   * the place of the result. Absent: the listener keys the reply on the click (state, action, action_ts).
+   */
+  replyKey?: string;
+};
 
 export interface ActionExecutor {
   execute(request: ActionRequest, signal?: AbortSignal): Promise<ActionOutcome>;

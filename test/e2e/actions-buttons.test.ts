@@ -98,7 +98,7 @@ describe('report buttons on a real cluster', () => {
       return mine.length >= 2 ? mine.map(([, f]) => f[f.indexOf('outcome') + 1]) : undefined;
     }, { what: 'two audit entries for the retried click' });
     expect(entries.sort()).toEqual(['done', 'duplicate']);
-    // Whichever reply the thread got (the retry has the same action_ts), it carries the result.
+    // The execution's own reply carries the result, whatever the retry answered.
     await bot.slack.waitFor(() => bot.outcomesIn(ts).find((l) => l.includes('rolled back carts to revision 1')));
     expect((await rolloutView(bot.ns, 'Deployment', 'carts')).annotations['deployment.kubernetes.io/revision']).toBe('3');
   });

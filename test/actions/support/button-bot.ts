@@ -16,6 +16,7 @@ import { createBotActionExecutor } from '../../../src/actions/bot-executor.ts';
 import type { ActionId } from '../../../src/actions/types.ts';
 import { ActionStateStore, type ActionState } from '../../../src/slack/action-state.ts';
 import type { JsonObject } from '../../../src/actions/json.ts';
+import type { ActionSettings } from '../../../src/actions/context.ts';
 
 export const SECRET = 's3cr3t-test-signing';
 export const CLUSTER = 'kwok-e2e';
@@ -49,7 +50,8 @@ export interface ButtonBot {
   close(): Promise<void>;
 }
 
-export async function startButtonBot(): Promise<ButtonBot> {
+/** `settings` override the executor's (e.g. a short duplicateWaitMs to force a retry to race the click). */
+export async function startButtonBot(options: { settings?: Partial<ActionSettings> } = {}): Promise<ButtonBot> {
   const redisServer: TestRedis = await startRedis();
   const redis = new Redis(redisServer.url);
   const slack = await startFakeSlack();
@@ -78,7 +80,7 @@ export async function startButtonBot(): Promise<ButtonBot> {
         env: {},
         kube: { kubeconfig },
         logger: { info() {}, warn() {} },
-        overrides: { settings: { debugTtlSeconds: 20, followPollMs: 250, followTimeoutMs: 60_000 } },
+        overrides: { settings: { debugTtlSeconds: 20, followPollMs: 250, followTimeoutMs: 60_000, ...options.settings } },
       }),
   });
   const base = `http://127.0.0.1:${bot.port}`;
