@@ -6,6 +6,8 @@ import { debugCopy, describePod, logsPrevious, podEvents, showSpec, SLEEP_OVERRI
 export interface FixDetail {
   /** What the finding is about: module, file, variable, host, volume … */
   subject?: string;
+  /** A more precise first move than the cause's generic one (e.g. disable service links), from the signature. */
+  advice?: string;
 }
 
 function q(s: string | undefined, fallback: string): string {
@@ -46,6 +48,11 @@ function oomFix(ctx: Context, c: ContainerCtx): Fix {
 
 
 export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail = {}): Fix {
+  const fix = fixForCause(cause, ctx, c, d);
+  return d.advice ? { ...fix, summary: d.advice, steps: [fix.summary, ...fix.steps] } : fix;
+}
+
+function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail): Fix {
   const logs = logsPrevious(ctx, c);
   const ns = ctx.namespace;
   const w = workloadRef(ctx);

@@ -36,14 +36,14 @@ function fill(title: string, m: RegExpExecArray): string {
 const WARNING_MIN_WEIGHT = 3.6;
 const WARNING_PENALTY = 0.5;
 
-export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[] = LOG_PATTERNS): LogMatch | undefined {
+export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[] = LOG_PATTERNS, warningMinWeight = WARNING_MIN_WEIGHT): LogMatch | undefined {
   const line = lines[index];
   if (!line) return undefined;
   const warning = isWarning(line.text);
   let best: LogMatch | undefined;
   for (const p of patterns) {
     const weight = warning ? p.weight - WARNING_PENALTY : p.weight;
-    if (warning && p.weight < WARNING_MIN_WEIGHT) continue;
+    if (warning && p.weight < warningMinWeight) continue;
     if (best && weight <= best.weight) continue;
     p.re.lastIndex = 0;
     const m = p.re.exec(line.text);
@@ -51,7 +51,7 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
     const cause = p.classify ? p.classify(m, lines, index) : p.cause;
     if (cause === null) continue;
     const subjectRaw = p.subject !== undefined ? m[p.subject] : undefined;
-    const subject = subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
+    const subject = p.fixedSubject ?? subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
     best = { pattern: p, cause, line, index, weight, title: fill(p.title, m), subject };
   }
   if (best?.pattern.effectiveWeight !== undefined) best.weight = best.pattern.effectiveWeight;
@@ -67,8 +67,15 @@ const ROOT_CAUSES = new Set<CauseId>(['missing-env-var', 'missing-dependency', '
 const SYMPTOMS = new Set<CauseId>(['dependency-unreachable', 'dns-failure', 'auth-failure', 'config-invalid', 'app-error']);
 const SYMPTOM_SPAN = 30;
 
+// A CRLF script keeps running with a carriage return glued to every word: "cd /opt/app\r" fails, then
+// "python3 main.py\r" cannot open its file. Those missing files and commands are its symptoms.
+const SYMPTOMS_OF: Partial<Record<CauseId, Set<CauseId>>> = {
+  'not-executable': new Set<CauseId>(['config-file-missing', 'command-not-found', 'app-error']),
+};
+
 function isSymptomOf(later: LogMatch, earlier: LogMatch): boolean {
-  return ROOT_CAUSES.has(earlier.cause) && earlier.weight >= 3.2 && SYMPTOMS.has(later.cause) && later.index - earlier.index <= SYMPTOM_SPAN;
+  if (later.index - earlier.index > SYMPTOM_SPAN || earlier.weight < 3.2) return false;
+  return (ROOT_CAUSES.has(earlier.cause) && SYMPTOMS.has(later.cause)) || SYMPTOMS_OF[earlier.cause]?.has(later.cause) === true;
 }
 
 const RESTATE_SPAN = 8;
@@ -95,5 +102,21 @@ export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PA
     else marker = m;
   }
   if (specific && generic && generic.index - specific.index > SEPARATE_FAILURE_GAP) return generic;
+  if (!specific && generic) return causeWarnedBefore(lines, generic, patterns) ?? generic;
   return specific ?? generic ?? marker;
+}
+
+const WARNING_LOOKBACK = 15;
+const WARNING_CAUSE_MIN_WEIGHT = 3;
+
+// Some runtimes log the cause at WARN and then die with a generic fatal line: Kafka warns "DNS resolution failed
+// for kafka-headless" and then aborts with "Fatal error during KafkaServer startup / KafkaException". When the
+// only failure is such a generic crash marker, a meaningful signature in a warning just before it is the cause.
+function causeWarnedBefore(lines: LogLine[], generic: LogMatch, patterns: LogPattern[]): LogMatch | undefined {
+  for (let i = generic.index - 1; i >= Math.max(0, generic.index - WARNING_LOOKBACK); i--) {
+    if (!isWarning(lines[i]?.text ?? '')) continue;
+    const m = matchLine(lines, i, patterns, WARNING_CAUSE_MIN_WEIGHT);
+    if (m && m.cause !== 'app-error' && m.pattern.weight >= WARNING_CAUSE_MIN_WEIGHT) return m;
+  }
+  return undefined;
 }

@@ -20,6 +20,10 @@ export interface LogPattern {
   effectiveWeight?: number;
   /** Also match probe/event messages (component health messages like calico's). */
   events?: boolean;
+  /** The subject when the line implies it without naming it (Rails' secret_key_base is SECRET_KEY_BASE). */
+  fixedSubject?: string;
+  /** The fix's first move when this signature knows better than its cause's generic fix. */
+  fixAdvice?: string;
 }
 
 /** Names that look like environment variables rather than dict keys: DATABASE_URL, API_KEY, PORT. */

@@ -41,7 +41,7 @@ function evaluate(ctx: Context): Finding[] {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
       continue;
     }
-    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject }));
+    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice }));
   }
   return out;
 }
