@@ -46,7 +46,7 @@ export interface BotContext {
 export interface BotOptions {
   config: Config;
   role?: Role;
-  /** The worker's cluster (`--cluster`); default CLUSTER_NAME, then the kube context. */
+  /** The worker's cluster (`--cluster`); default CLUSTER_NAME, then the kube context, then "in-cluster". */
   cluster?: string;
   /** Builds the gateway of a cluster; default: the kubeconfig (context = cluster name when several). */
   createGateway?: (cluster: string | undefined) => ClusterGateway;

@@ -51,6 +51,16 @@ export function loadKubeConfig(options: KubeGatewayOptions = {}): KubeConfig {
   return kc;
 }
 
+/** client-node's names for a context it made up: loadFromCluster's, and the no-kubeconfig fallback's. */
+const SYNTHETIC_CONTEXTS = new Set(['inClusterContext', 'loaded-context']);
+
+/** The cluster's name in reports: CLUSTER_NAME (or the caller's name), then the kube context's, then "in-cluster". */
+export function clusterNameOf(kc: KubeConfig, explicit?: string): string {
+  if (explicit !== undefined && explicit.trim() !== '') return explicit.trim();
+  const context = kc.getCurrentContext();
+  return context === undefined || context === '' || SYNTHETIC_CONTEXTS.has(context) ? 'in-cluster' : context;
+}
+
 function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
   return {
     pre: (request) => {
@@ -81,9 +91,7 @@ export class KubeGateway implements ClusterGateway {
     this.batch = kc.makeApiClient(BatchV1Api);
     this.version = kc.makeApiClient(VersionApi);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    const context = kc.getCurrentContext();
-    // loadFromCluster names its context "inClusterContext"; reports say "in-cluster" unless CLUSTER_NAME is set.
-    this.cluster = options.clusterName || (context === 'inClusterContext' ? 'in-cluster' : context) || kc.getCurrentCluster()?.name || 'in-cluster';
+    this.cluster = clusterNameOf(kc, options.clusterName);
   }
 
   /** Runs one API call with the caller's signal plus the per-call timeout, mapping failures. */
