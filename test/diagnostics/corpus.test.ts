@@ -63,15 +63,16 @@ describe('hold-out 2 corpus', () => {
   });
 });
 
-// A third hold-out from 70 more threads, covering every cause id, written outside the shared tree and scored against
-// the frozen engine 67d9f30 before it entered the tree (test/fixtures/corpus/HOLDOUT3.md): 64/70 = 91.4 % on first
-// sight. The floor is that figure rounded down; like hold-out 2 it stays a measurement, not a per-case target.
+// A third hold-out from 81 more threads, covering every cause id, written outside the shared tree and scored against
+// a frozen engine before it entered the tree (test/fixtures/corpus/HOLDOUT3.md): batches A-J 64/70 against 67d9f30,
+// batch K 11/11 against 46f8c7f, 75/81 = 92.6 % on first sight. The floor is that figure rounded down; like hold-out 2
+// it stays a measurement, not a per-case target.
 const holdout3 = loadCorpus(holdout3Dir);
-const HOLDOUT3_FLOOR = 0.91;
+const HOLDOUT3_FLOOR = 0.92;
 
 describe('hold-out 3 corpus', () => {
   it(`covers every cause id and keeps at least ${HOLDOUT3_FLOOR * 100} % of cases right`, () => {
-    expect(holdout3.length).toBeGreaterThanOrEqual(70);
+    expect(holdout3.length).toBeGreaterThanOrEqual(81);
     const covered = new Set(holdout3.map((c) => c.expected.cause));
     expect(CAUSE_IDS.filter((id) => !covered.has(id))).toEqual([]);
     const hits = holdout3.filter(hit).length;
