@@ -15,6 +15,7 @@ import type { Queue } from 'bullmq';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 import type { Route } from '../src/server/routes.ts';
 import { RedisPacer } from '../src/slack/pacer.ts';
+import { withTimeout } from '../src/queue/with-timeout.ts';
 
 export interface AlertmanagerHandlerDeps {
   /** ALERTMANAGER_TOKEN. */
@@ -85,14 +86,6 @@ function discardRest(req: IncomingMessage, res: ServerResponse, limit: number): 
   res.on('finish', () => {
     if (!req.complete) setTimeout(() => req.destroy(), 1000).unref();
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {

@@ -1,7 +1,8 @@
 // `/crashloop …`: parse, ack at once with an ephemeral answer, then queue the job for the cluster's worker.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand } from '../src/slack/command.ts';
-import { diagnosingMessage, helpMessage } from '../src/slack/render/messages.ts';
+import { diagnosingMessage, helpMessage, queueUnavailableMessage } from '../src/slack/render/messages.ts';
+import { withTimeout } from '../src/queue/with-timeout.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 
@@ -12,14 +13,6 @@ export interface CrashloopCommandDeps {
   log?: (message: string, error?: unknown) => void;
   /** How long queueing may take before the user is told it failed (default 5 s). */
   enqueueTimeoutMs?: number;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`queueing took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
@@ -52,10 +45,10 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
     if (deps.allowedNamespaces !== undefined) data.allowedNamespaces = deps.allowedNamespaces;
     try {
       // BullMQ's connection waits for Redis forever; the user should not.
-      await withTimeout(deps.router.enqueue(data), deps.enqueueTimeoutMs ?? 5000);
+      await withTimeout(deps.router.enqueue(data), deps.enqueueTimeoutMs ?? 5000, 'queueing the diagnosis');
     } catch (error) {
       deps.log?.('could not queue a diagnosis job', error);
-      await respond({ response_type: 'ephemeral', text: 'Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Try again in a minute; if it persists, tell whoever runs the bot.' });
+      await respond({ response_type: 'ephemeral', text: queueUnavailableMessage().text });
     }
   };
 }

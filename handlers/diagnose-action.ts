@@ -1,39 +1,60 @@
-// The Diagnose button (from the crashing-pod list): queue a diagnosis of the pod its state points at.
+// The Diagnose button (from the crashing-pod list): ack, validate the click, queue a diagnosis of the
+// pod its state points at, and say so (or say plainly why not).
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { ACTION_IDS } from '../src/actions/types.ts';
 import type { ActionStateStore } from '../src/slack/action-state.ts';
+import { parseButtonClick } from '../src/slack/action-request.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
-import { diagnosingMessage, expiredMessage } from '../src/slack/render/messages.ts';
+import { withTimeout } from '../src/queue/with-timeout.ts';
+import { badClickMessage, diagnosingMessage, expiredMessage, queueUnavailableMessage } from '../src/slack/render/messages.ts';
 
 export interface DiagnoseActionDeps {
   router: Pick<JobRouter, 'enqueue'>;
   states: Pick<ActionStateStore, 'load'>;
   now?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+  /** How long loading the state and queueing may take before the user is told it failed (default 5 s). */
+  enqueueTimeoutMs?: number;
 }
 
 type Args = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action' | 'respond'>;
 
 export function createDiagnoseActionHandler(deps: DiagnoseActionDeps) {
   const now = deps.now ?? (() => new Date());
+  const timeoutMs = deps.enqueueTimeoutMs ?? 5000;
   return async ({ ack, body, action, respond }: Args): Promise<void> => {
     await ack();
-    const state = await deps.states.load(action.value ?? '');
-    if (state === undefined) {
-      const expired = expiredMessage();
-      await respond({ response_type: 'ephemeral', replace_original: false, text: expired.text });
+    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const click = parseButtonClick(ACTION_IDS.diagnose, body, action);
+    if (!click.ok) {
+      await say(badClickMessage(click.error).text);
       return;
     }
-    const target = `${state.namespace}/${state.pod}`;
-    const channel = body.channel?.id ?? state.channel;
-    await deps.router.enqueue({
-      v: 1,
-      cluster: state.cluster,
-      target: { text: target },
-      origin: 'button',
-      reply: { channel, userId: body.user.id, responseUrl: body.response_url },
-      requestedBy: body.user.id,
-      requestedAt: now().toISOString(),
-    });
-    const diagnosing = diagnosingMessage(target, state.cluster);
-    await respond({ response_type: 'ephemeral', replace_original: false, text: diagnosing.text });
+    const { request } = click;
+    try {
+      const state = await withTimeout(deps.states.load(request.stateId), timeoutMs, 'loading the button state');
+      if (state === undefined) {
+        await say(expiredMessage().text);
+        return;
+      }
+      const target = `${state.namespace}/${state.pod}`;
+      await withTimeout(
+        deps.router.enqueue({
+          v: 1,
+          cluster: state.cluster,
+          target: { text: target },
+          origin: 'button',
+          reply: { channel: request.channel, userId: request.user.id, responseUrl: body.response_url },
+          requestedBy: request.user.id,
+          requestedAt: now().toISOString(),
+        }),
+        timeoutMs,
+        'queueing the diagnosis',
+      );
+      await say(diagnosingMessage(target, state.cluster).text);
+    } catch (error) {
+      deps.log?.('could not queue a diagnosis from the Diagnose button', error);
+      await say(queueUnavailableMessage().text);
+    }
   };
 }

@@ -35,7 +35,7 @@ export function registerSlackHandlers(app: ListenerRegistry, deps: SlackHandlerD
   for (const actionId of Object.values(ACTION_IDS)) {
     const listener =
       actionId === ACTION_IDS.diagnose
-        ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...nowDep })
+        ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...nowDep, ...common })
         : createReportActionHandler(actionId, { executor: deps.executor, poster: deps.poster, ...common });
     app.action({ type: 'block_actions', action_id: actionId }, listener);
     registered.push(actionId);

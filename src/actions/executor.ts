@@ -16,6 +16,7 @@ import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import type { ActionSlack } from './slack-port.ts';
 import { ActionStateStore, type ActionState } from '../slack/action-state.ts';
+import { actionOutcomeMessage } from '../slack/render/messages.ts';
 import { incidentId } from '../queue/types.ts';
 import { ACTION_CLASSES, ACTION_IDS, type ActionExecutor, type ActionId, type ActionOutcome, type ActionRequest } from './types.ts';
 
@@ -124,7 +125,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     // The three records are independent: a Slack outage must not lose the stream entry, nor the reverse.
     const results = await Promise.allSettled([
       audit.record(entry),
-      deps.threadAudit === true ? deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: auditText(request, outcome) }) : Promise.resolve(),
+      deps.threadAudit === true ? deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: actionOutcomeMessage(request.user.id, outcome).text }) : Promise.resolve(),
     ]);
     for (const r of results) if (r.status === 'rejected') logger.warn({ msg: 'audit record failed', error: String(r.reason) });
   }
@@ -245,9 +246,4 @@ async function waitForResult(idem: IdempotencyStore, key: string, waitMs: number
     if (Date.now() >= deadline) return 'running';
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-function auditText(request: ActionRequest, outcome: ActionOutcome): string {
-  const icon = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', failed: ':x:' }[outcome.status];
-  return `${icon} <@${request.user.id}> ${outcome.message}`;
 }

@@ -60,7 +60,7 @@ describe('action executor gatekeeping', () => {
     expect(outcome.status).toBe('expired');
     expect(outcome.message).toContain('24 h');
     expect(await auditEntries(prefix)).toMatchObject([{ actionId: 'crashloop_rollout_undo', outcome: 'expired', user: 'UALICE1', stateId: 'gone-123' }]);
-    expect(slack.posts).toEqual([expect.stringContaining('<@UALICE1> this button has expired')]);
+    expect(slack.posts).toEqual([expect.stringContaining('<@UALICE1>: this button has expired')]);
   });
 
   it('denies write by default without touching any cluster, and explains how to enable it', async () => {

@@ -97,4 +97,14 @@ describe('report-action listener', () => {
     expect(reply).toMatch(/^:no_entry: <@U0MALLORY>: may not run write actions/);
     expect((await auditFor(stateId)).map((e) => e.outcome)).toEqual(['denied']);
   });
+
+  it('refuses a click without a state id with a reason, and nothing reaches the executor', async () => {
+    const before = await redis.xlen(`${prefix}:audit`);
+    const responseId = uniqueName('bad');
+    const res = await postSigned(`http://127.0.0.1:${app.port}/slack/events`, SECRET, blockActionBody({ actionId: ACTION_IDS.previousLogs, value: '', channelId: CHANNEL, responseUrl: slack.responseUrl(responseId) }));
+    expect(res.status).toBe(200);
+    const response = await slack.waitFor(() => slack.responses.find((r) => r.id === responseId));
+    expect(String(response.body.text)).toContain('no state id');
+    expect(await redis.xlen(`${prefix}:audit`)).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
 // Short messages in plain words: help, acknowledgements, errors and the list of crashing pods.
-import { ACTION_IDS } from '../../actions/types.ts';
+import { ACTION_IDS, type ActionOutcome } from '../../actions/types.ts';
 import { button } from './buttons.ts';
 import { context, escapeMrkdwn, fitBlocks, section, truncate, type Block } from './limits.ts';
 import type { RenderedMessage } from './report.ts';
@@ -89,5 +89,25 @@ export function notAvailableMessage(action: string): RenderedMessage {
 
 export function expiredMessage(): RenderedMessage {
   const text = 'This button has expired (buttons work for 24 hours). Run `/crashloop` again for a fresh report.';
+  return { text, blocks: [section(text)] };
+}
+
+const OUTCOME_ICONS: Record<ActionOutcome['status'], string> = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', failed: ':x:' };
+
+/** The thread line saying what a button click did, e.g. ":white_check_mark: <@U1>: rolled back api to revision 6". */
+export function actionOutcomeMessage(userId: string, outcome: Pick<ActionOutcome, 'status' | 'message'>): RenderedMessage {
+  const text = `${OUTCOME_ICONS[outcome.status]} <@${userId}>: ${outcome.message}`;
+  return { text, blocks: [section(text)] };
+}
+
+/** A click whose payload is not what the button sends (tampered, or from another app version). */
+export function badClickMessage(detail: string): RenderedMessage {
+  const text = `I could not read this button click (${detail}); nothing was done. Run \`/crashloop\` again for a fresh report.`;
+  return { text, blocks: [section(escapeMrkdwn(text))] };
+}
+
+/** The job queue (Redis) did not take the diagnosis in time. */
+export function queueUnavailableMessage(): RenderedMessage {
+  const text = 'Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Try again in a minute; if it persists, tell whoever runs the bot.';
   return { text, blocks: [section(text)] };
 }
