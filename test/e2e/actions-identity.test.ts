@@ -76,7 +76,7 @@ describe('Kubernetes identity mode', () => {
     await kubectl(['apply', '-f', '-'], { input: role('rollback', [{ apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: ['get', 'list', 'patch'] }]) });
     await kubectl(['apply', '-f', '-'], { input: binding('rollback', 'slack:UPATCH01') });
     const done = await executor.execute(request('UPATCH01', '1.3'));
-    expect(done).toEqual({ status: 'done', message: 'rolled back api to revision 1' });
+    expect(done).toEqual({ status: 'done', message: 'rolled back api to revision 1', replyKey: expect.stringMatching(/^action:crashloop_rollout_undo:/) });
     expect(spec(await kubectlJson<JsonObject>(['-n', ns, 'get', 'deployment', 'api']))).not.toBe(before);
   });
 });
