@@ -125,14 +125,16 @@ function registryOf(app: App): ListenerRegistry {
   };
 }
 
-function listen(server: Server, port: number): Promise<number> {
+/** Listens on `port` (0 = a free one) and resolves the port it got. */
+export function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Drops open connections (keep-alive included) and resolves once the server is closed. */
+export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());

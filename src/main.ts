@@ -20,7 +20,7 @@ import { createJobRouter, type JobRouter } from './queue/queues.ts';
 import { createDiagnosisProcessor, type DiagnosisDeps } from './queue/diagnosis-processor.ts';
 import { startDiagnosisWorker } from './queue/worker.ts';
 import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
-import { startSlackApp } from './app.ts';
+import { closeServer, listen, startSlackApp } from './app.ts';
 import { alertmanagerRoutes } from '../handlers/alertmanager.ts';
 import { incidentHooks } from './incidents/hooks.ts';
 import { webClientNotifier } from './incidents/notifier.ts';
@@ -175,20 +175,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
 
     const server: Server = createRouteServer([...healthRoutes(readiness), ...routes]);
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, () => {
-        const address = server.address();
-        resolve(typeof address === 'object' && address !== null ? address.port : config.port);
-      });
-    });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
+    const port = await listen(server, config.port);
+    closers.push(() => closeServer(server));
     return { role, port, clusters, registeredActions: [], close };
   } catch (error) {
     await close();

@@ -69,18 +69,7 @@ export class SlackPoster {
       await this.client.chat.update({ channel: previous.channel, ts: previous.ts, text: message.text, blocks: message.blocks, metadata: message.metadata });
       return { ...previous, reused: true };
     }
-    const result = await this.client.chat.postMessage({
-      channel: target.channel,
-      text: message.text,
-      blocks: message.blocks,
-      metadata: message.metadata,
-      unfurl_links: false,
-      ...(target.threadTs === undefined ? {} : { thread_ts: target.threadTs }),
-    });
-    const ts = requireTs(result.ts, 'chat.postMessage');
-    const channel = result.channel ?? target.channel;
-    await this.record(key, channel, ts);
-    return { channel, ts, reused: false };
+    return this.postNew(key, target, message);
   }
 
   /** Posts a message into a thread (or the channel without threadTs); a retry with the same key posts nothing. */
@@ -88,10 +77,16 @@ export class SlackPoster {
     const previous = await this.posted(key);
     if (previous !== undefined) return { ...previous, reused: true };
     await this.pacer.wait(target.channel, signal);
+    return this.postNew(key, target, message);
+  }
+
+  /** chat.postMessage, then the record that makes a retry with the same key reuse it. */
+  private async postNew(key: string, target: PostTarget, message: RenderedMessage & { metadata?: RenderedReport['metadata'] }): Promise<Posted> {
     const result = await this.client.chat.postMessage({
       channel: target.channel,
       text: message.text,
       blocks: message.blocks,
+      ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
       unfurl_links: false,
       ...(target.threadTs === undefined ? {} : { thread_ts: target.threadTs }),
     });

@@ -108,28 +108,19 @@ describe('diagnosis job', () => {
     expect(new Set(replies).size).toBe(replies.length);
   });
 
-  it('an unknown pod fails at once (no retry) and the user gets suggestions', async () => {
+  it.each([
+    { why: 'an unknown pod fails at once (no retry) and the user gets suggestions', target: 'shop/web-5c8d7-abcdf', forbidden: false, said: ['could not find', 'web-5c8d7-abcde'] },
+    { why: 'a forbidden cluster fails at once and says what access is missing', target: 'shop/web-5c8d7-abcde', forbidden: true, said: ['not allowed'] },
+  ])('$why', async ({ target, forbidden, said }) => {
     const h = await harness();
+    if (forbidden) h.gateway.fail('FORBIDDEN');
     const responseId = uniqueName('r');
-    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcdf', slack.responseUrl(responseId))));
+    const done = await settle(h, await h.queue.add('diagnose', job(h, target, slack.responseUrl(responseId))));
     expect(await done.getState()).toBe('failed');
     expect(done.attemptsMade).toBe(1);
     const told = slack.responses.filter((r) => r.id === responseId);
     expect(told).toHaveLength(1);
-    expect(String(told[0]?.body.text)).toContain('could not find');
-    expect(String(told[0]?.body.text)).toContain('web-5c8d7-abcde');
-  });
-
-  it('a forbidden cluster fails at once and says what access is missing', async () => {
-    const h = await harness();
-    h.gateway.fail('FORBIDDEN');
-    const responseId = uniqueName('r');
-    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde', slack.responseUrl(responseId))));
-    expect(await done.getState()).toBe('failed');
-    expect(done.attemptsMade).toBe(1);
-    const told = slack.responses.filter((r) => r.id === responseId);
-    expect(told).toHaveLength(1);
-    expect(String(told[0]?.body.text)).toContain('not allowed');
+    for (const words of said) expect(String(told[0]?.body.text)).toContain(words);
   });
 
   it('an unreachable cluster is retried with back-off; the user hears it on the first and the last attempt', async () => {
