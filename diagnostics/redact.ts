@@ -6,7 +6,9 @@ export const MASK = '[REDACTED]';
 const SECRET_KEY = '[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key)[A-Za-z0-9_.-]*';
 
 // Order matters: whole-token forms first, then key/value forms.
-const RULES: [RegExp, string | ((m: string, ...g: string[]) => string)][] = [
+// Replacers get the groups, then the match offset and the whole string (as String.prototype.replace passes them).
+type Replacer = (m: string, ...g: never[]) => string;
+const RULES: [RegExp, string | Replacer][] = [
   // PEM private keys (also inside JSON strings with escaped newlines, as in GCP service-account keys).
   [/-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`],
   // Slack tokens and signing-like secrets.
@@ -25,7 +27,9 @@ const RULES: [RegExp, string | ((m: string, ...g: string[]) => string)][] = [
   // JSON/YAML/env/logfmt/DSN key-value pairs whose key names a secret.
   [
     new RegExp(`(["']?\\b${SECRET_KEY}["']?)(\\s*[=:]\\s*|"\\s*:\\s*)(["']?)([^\\s"',;&})\\]]+)`, 'gi'),
-    (m: string, key: string, sep: string, q: string, value: string) => {
+    (m: string, key: string, sep: string, q: string, value: string, offset: number, whole: string) => {
+      // A path ending in a secret-ish name is not a key: "open /var/run/secrets/.../token: permission denied".
+      if (whole[offset - 1] === '/' || whole[offset - 1] === '\\') return m;
       // "using password: YES" (MySQL) and empty/placeholder values are not secrets.
       if (/^(?:yes|no|true|false|null|none|\[redacted.*|\*+|<[^>]*>?)$/i.test(value)) return m;
       if (value.startsWith('[REDACTED')) return m;
@@ -40,7 +44,7 @@ export function redactText(text: string): string {
   let out = text;
   for (const [re, rep] of RULES) {
     re.lastIndex = 0;
-    out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep as (m: string, ...g: string[]) => string);
+    out = typeof rep === 'string' ? out.replace(re, rep) : out.replace(re, rep as (m: string, ...g: unknown[]) => string);
   }
   return out;
 }

@@ -28,8 +28,9 @@ export function isWarning(text: string): boolean {
   return !(f && w && f.index < w.index);
 }
 
-function fill(title: string, m: RegExpExecArray): string {
-  return title.replace(/\$(\d)/g, (_s, d: string) => m[Number(d)] ?? '').replace(/\s*:\s*$|\s+\(\s*\)|""/g, '').replace(/\s{2,}/g, ' ').trim();
+/** `$1` falls back to the match's subject when group 1 did not take part (alternatives capture in other groups). */
+function fill(title: string, m: RegExpExecArray, subject?: string): string {
+  return title.replace(/\$(\d)/g, (_s, d: string) => m[Number(d)] || (d === '1' ? subject ?? '' : '')).replace(/\s*:\s*$|\s+\(\s*\)|""/g, '').replace(/\s{2,}/g, ' ').trim();
 }
 
 /** Warnings count only for definitive signatures (MySQL logs "Access denied" as a [Warning]), a little weaker. */
@@ -52,7 +53,7 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
     if (cause === null) continue;
     const subjectRaw = p.subject !== undefined ? m[p.subject] : undefined;
     const subject = p.fixedSubject ?? subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
-    best = { pattern: p, cause, line, index, weight, title: fill(p.title, m), subject };
+    best = { pattern: p, cause, line, index, weight, title: fill(p.title, m, subject), subject };
   }
   if (best?.pattern.effectiveWeight !== undefined) best.weight = best.pattern.effectiveWeight;
   return best;
@@ -82,9 +83,12 @@ const RESTATE_SPAN = 8;
 
 // A multi-line error restates its headline: Node prints "Error: connect ECONNREFUSED 10.0.0.5:5432"
 // and then the error object's fields ("code: 'ECONNREFUSED',"). The headline is the line to quote.
+// The restatement may match a vaguer signature of the same cause: AWS prints "AccessDenied: Not authorized
+// to perform sts:AssumeRoleWithWebIdentity" and then "status code: 403, request id: …".
 function restates(later: LogMatch, earlier: LogMatch): boolean {
-  return later.pattern === earlier.pattern && later.cause === earlier.cause && later.index - earlier.index <= RESTATE_SPAN
-    && later.weight <= earlier.weight && later.line.text.trim().length < earlier.line.text.trim().length;
+  return later.cause === earlier.cause && later.index - earlier.index <= RESTATE_SPAN
+    && (later.pattern === earlier.pattern ? later.weight <= earlier.weight : later.weight < earlier.weight)
+    && later.line.text.trim().length < earlier.line.text.trim().length;
 }
 
 /** The match that explains the crash, or undefined. */

@@ -2,7 +2,7 @@
 // of the crashed instance (and the termination message). Confidence follows the signature's
 // weight, always below the status- and event-based rules.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context, type LogLine } from '../context.ts';
+import { contextOf, type ContainerCtx, type Context, type LogLine } from '../context.ts';
 import { logEvidence, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { LOG_PATTERNS } from '../patterns/index.ts';
@@ -19,6 +19,24 @@ export function titleFor(container: string, title: string, template: string, lin
   if (template.includes('$')) return `"${container}": ${title}`;
   const excerpt = line.trim().replace(/\s+/g, ' ');
   return `"${container}": ${title}: ${excerpt.length > 160 ? `${excerpt.slice(0, 157)}...` : excerpt}`;
+}
+
+const LOOPBACK = /(?:\b127\.0\.0\.1|\blocalhost|\[::1\]):(\d{2,5})\b/;
+
+/**
+ * A refused connection to localhost inside a pod reaches the pod itself: either a sibling container
+ * should serve that port, or the app was configured for a laptop and must be pointed at a Service.
+ */
+export function loopbackAdvice(ctx: Context, c: ContainerCtx, line: string): string | undefined {
+  const m = LOOPBACK.exec(line);
+  if (!m) return undefined;
+  const addr = m[0];
+  const port = m[1] ?? '';
+  const siblings = ctx.containers.filter((o) => o.name !== c.name && o.type !== 'init').map((o) => o.name);
+  if (siblings.length === 0) {
+    return `${c.name} connects to ${addr}, which inside a pod is the pod itself, and nothing else runs in it: point ${c.name} at the dependency's Service (<service>.<namespace>.svc:${port}) in its configuration or environment instead of localhost.`;
+  }
+  return `${c.name} connects to ${addr}, that is to another container of this pod (${siblings.join(', ')}): check that it listens on port ${port} and is up when ${c.name} starts; if the dependency runs elsewhere, point ${c.name} at its Service instead of localhost.`;
 }
 
 function evaluate(ctx: Context): Finding[] {
@@ -41,7 +59,7 @@ function evaluate(ctx: Context): Finding[] {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
       continue;
     }
-    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice }));
+    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice ?? (m.cause === 'dependency-unreachable' ? loopbackAdvice(ctx, c, m.line.text) : undefined) }));
   }
   return out;
 }

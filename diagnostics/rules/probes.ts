@@ -51,7 +51,11 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   ];
   if (spec) evidence.push({ kind: 'spec', source: `spec.containers[${c.name}].${probe}Probe`, text: probeText(spec) });
   const lastRun = t?.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : undefined;
-  const slowStart = probe === 'liveness' && !c.hasStartup;
+  // A container that ran far longer than the probe gives it to come up did start: it stopped answering later.
+  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  const budget = spec ? num(spec.initialDelaySeconds, 0) + num(spec.periodSeconds, 10) * num(spec.failureThreshold, 3) : 30;
+  const ranLong = probe === 'liveness' && lastRun !== undefined && Number.isFinite(lastRun) && lastRun > Math.max(180, 3 * budget);
+  const slowStart = probe === 'liveness' && !c.hasStartup && !ranLong;
   const suggested: 'liveness' | 'startup' = slowStart ? 'startup' : probe;
   const failMsg = unhealthy[unhealthy.length - 1]?.message.replace(UNHEALTHY_RE, '').replace(/^:\s*/, '') ?? '';
   return makeFinding(
@@ -60,7 +64,9 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
     evidence,
     {
       kind: 'tune-probe', probe: suggested,
-      summary: slowStart
+      summary: ranLong
+        ? `${c.name} ran ${Math.round(lastRun ?? 0)} s before the liveness probe killed it, so it did start and then stopped answering: find why (a hang, CPU throttling, long GC pauses, a health check that waits on a slow dependency), and raise timeoutSeconds${spec ? ` (now ${num(spec.timeoutSeconds, 1)} s)` : ''}/failureThreshold if it is only slow under load.`
+        : slowStart
         ? `Give ${c.name} time to start: add a startupProbe (or raise initialDelaySeconds) so the liveness probe only runs once the app is up${lastRun !== undefined && Number.isFinite(lastRun) ? ` (last run lasted ${Math.round(lastRun)} s)` : ''}; check the probe path and port.`
         : `Fix the ${probe} probe of ${c.name}: check its path/port and raise timeoutSeconds/failureThreshold, or fix what makes the endpoint fail.`,
       steps: [
