@@ -1,5 +1,5 @@
-import type { CauseId, Evidence, Finding, Fix } from './types.ts';
-import type { Context, ContainerCtx } from './context.ts';
+import type { CauseId, Evidence, Finding, Fix, Rule } from './types.ts';
+import { contextOf, type Context, type ContainerCtx } from './context.ts';
 import { fixFor, type FixDetail } from './fixes.ts';
 
 export function makeFinding(
@@ -25,4 +25,15 @@ export function makeFinding(
 
 export function failing(ctx: Context): ContainerCtx[] {
   return ctx.containers.filter((c) => c.failing);
+}
+
+/** A rule that looks at each failing container on its own and finds at most one cause in it. */
+export function perFailingContainer(id: string, evaluateContainer: (ctx: Context, c: ContainerCtx) => Finding | undefined): Rule {
+  return {
+    id,
+    evaluate(snapshot) {
+      const ctx = contextOf(snapshot);
+      return failing(ctx).flatMap((c) => evaluateContainer(ctx, c) ?? []);
+    },
+  };
 }

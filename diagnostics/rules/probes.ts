@@ -2,9 +2,9 @@
 // kept failing. Status and events outrank logs: after a liveness kill, "connection refused" in
 // the log is the probe's view of a slow or hung app, not a dependency problem.
 import type { Evidence, Finding, Rule } from '../types.ts';
-import { contextOf, obj, num, str, type Context, type ContainerCtx } from '../context.ts';
+import { obj, num, str, type Context, type ContainerCtx } from '../context.ts';
 import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
-import { failing, makeFinding } from '../finding.ts';
+import { makeFinding, perFailingContainer } from '../finding.ts';
 import { describePod, logsPrevious, showSpec } from '../fix-commands.ts';
 
 const KILL_RE = /failed (liveness|startup) probe/i;
@@ -82,13 +82,4 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   );
 }
 
-function evaluate(ctx: Context): Finding[] {
-  const out: Finding[] = [];
-  for (const c of failing(ctx)) {
-    const f = evaluateContainer(ctx, c);
-    if (f) out.push(f);
-  }
-  return out;
-}
-
-export const livenessRule: Rule = { id: 'liveness-probe-failed', evaluate: (s) => evaluate(contextOf(s)) };
+export const livenessRule: Rule = perFailingContainer('liveness-probe-failed', evaluateContainer);

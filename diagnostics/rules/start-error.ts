@@ -2,9 +2,9 @@
 // exec-format-error. The runtime's message (StartError / RunContainerError / CreateContainerError,
 // exit 128) is decisive; exit codes 127 and 126 alone are the shell saying the same.
 import type { CauseId, Evidence, Finding, Rule } from '../types.ts';
-import { contextOf, type Context, type ContainerCtx } from '../context.ts';
+import type { Context, ContainerCtx } from '../context.ts';
 import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
-import { failing, makeFinding } from '../finding.ts';
+import { makeFinding, perFailingContainer } from '../finding.ts';
 
 const START_REASONS = /^(?:StartError|ContainerCannotRun|RunContainerError|CreateContainerError)$/;
 
@@ -56,13 +56,4 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   return undefined;
 }
 
-function evaluate(ctx: Context): Finding[] {
-  const out: Finding[] = [];
-  for (const c of failing(ctx)) {
-    const f = evaluateContainer(ctx, c);
-    if (f) out.push(f);
-  }
-  return out;
-}
-
-export const startErrorRule: Rule = { id: 'start-error', evaluate: (s) => evaluate(contextOf(s)) };
+export const startErrorRule: Rule = perFailingContainer('start-error', evaluateContainer);
