@@ -89,15 +89,8 @@ describe('report buttons on a real cluster', () => {
   it('executes once when Slack retries the same click', async () => {
     await withHistory(bot.ns, 'Deployment', 'carts', 2);
     const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'carts' }, toRevision: 1, container: 'app' }));
-    const ts = bot.nextTs();
-    const body = blockActionBody({ actionId: ACTION_IDS.rolloutUndo, value: stateId, userId: OPS, channelId: CHANNEL, messageTs: ts, responseUrl: bot.slack.responseUrl() });
-    for (let attempt = 0; attempt < 2; attempt += 1) expect((await postSigned(`${bot.base}/slack/events`, SECRET, body)).status).toBe(200);
-    const entries = await waitFor(async () => {
-      const all = await bot.redis.xrange(`${bot.prefix}:audit`, '-', '+');
-      const mine = all.filter(([, f]) => f.includes(stateId));
-      return mine.length >= 2 ? mine.map(([, f]) => f[f.indexOf('outcome') + 1]) : undefined;
-    }, { what: 'two audit entries for the retried click' });
-    expect(entries.sort()).toEqual(['done', 'duplicate']);
+    const ts = await bot.clickTwice(ACTION_IDS.rolloutUndo, stateId);
+    expect(await bot.auditOutcomes(stateId, 2)).toEqual(['done', 'duplicate']);
     // The execution's own reply carries the result, whatever the retry answered.
     await bot.slack.waitFor(() => bot.outcomesIn(ts).find((l) => l.includes('rolled back carts to revision 1')));
     expect((await rolloutView(bot.ns, 'Deployment', 'carts')).annotations['deployment.kubernetes.io/revision']).toBe('3');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { cluster, deleteNamespace, kubectlJson, newNamespace } from '../../cluster/harness.ts';
+import { cluster, deleteNamespace, kubectlJson, newNamespace, waitFor } from '../../cluster/harness.ts';
 import { startRedis, uniqueName, type TestRedis } from '../../support/redis.ts';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../../support/fake-slack.ts';
 import { blockActionBody, postSigned } from '../../support/signing.ts';
@@ -41,6 +41,10 @@ export interface ButtonBot {
   outcomes(): RecordedCall[];
   /** A signed click; resolves the outcome line posted for it (each click has its own message ts). */
   click(actionId: ActionId, stateId: string, user?: string): Promise<string>;
+  /** One click delivered twice (same payload and action_ts), as Slack retries it; resolves its message ts. */
+  clickTwice(actionId: ActionId, stateId: string, user?: string): Promise<string>;
+  /** The audit outcomes recorded for a state id, once there are at least `count`, sorted. */
+  auditOutcomes(stateId: string, count: number): Promise<string[]>;
   /** A fresh message ts: replies to a click land in its thread, so they can be told apart. */
   nextTs(): string;
   /** Outcome lines posted in the thread of `ts`. */
@@ -109,6 +113,17 @@ export async function startButtonBot(options: { settings?: Partial<ActionSetting
       const lines = await slack.waitFor(() => (outcomesIn(ts).length > 0 ? outcomesIn(ts) : undefined), 90_000);
       return lines[0] ?? '';
     },
+    async clickTwice(actionId, stateId, user = OPS) {
+      const ts = nextTs();
+      const body = blockActionBody({ actionId, value: stateId, userId: user, channelId: CHANNEL, messageTs: ts, responseUrl: slack.responseUrl() });
+      for (let attempt = 0; attempt < 2; attempt += 1) expect((await postSigned(`${base}/slack/events`, SECRET, body)).status).toBe(200);
+      return ts;
+    },
+    auditOutcomes: (stateId, count) =>
+      waitFor(async () => {
+        const mine = (await redis.xrange(`${prefix}:audit`, '-', '+')).filter(([, f]) => f.includes(stateId));
+        return mine.length >= count ? mine.map(([, f]) => f[f.indexOf('outcome') + 1] ?? '').sort() : undefined;
+      }, { what: `${count} audit entries for state ${stateId}` }),
     messagesContaining: (text) => slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes(text)),
     async slashCommand(text) {
       const body = new URLSearchParams({
