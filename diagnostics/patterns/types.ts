@@ -31,7 +31,7 @@ export function envLike(name: string): boolean {
   return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(name) || /^(?:PORT|HOST|HOSTNAME|TOKEN|SECRET|PASSWORD|USER|USERNAME|ENV|ENVIRONMENT|DEBUG|STAGE)$/.test(name);
 }
 
-/** Did the lines just before `index` read the environment (os.environ, getenv, ENV[…], process.env)? */
+/** Did the lines just before `index` read the environment (os.environ, getenv, ENV[…], Node's env object)? */
 export function readsEnvNear(lines: LogLine[], index: number, span = 8): boolean {
   for (let i = Math.max(0, index - span); i <= index && i < lines.length; i++) {
     if (/os\.environ|getenv|\bENV(?:\.fetch|\[)|process\.env|environ\[|env::var|System\.getenv/.test(lines[i]?.text ?? '')) return true;
