@@ -6,8 +6,10 @@
 // ANNOTATIONS). Go templates below run inside kwok-controller with sprig and kwok's helpers
 // (Now, Quote, NodeIP, NodePort, PodIPsWith…); `.` is the object being staged.
 import { stringify } from 'yaml';
+import { lifecycleStages } from './lifecycle-stages.ts';
+import { jq, notDeleting, onNode, POD_NETWORK, PRELUDE, SIM_LABEL, simIs, stage, statusPatch, type Expr, type Step } from './stage-kit.ts';
 
-export const SIM_LABEL = 'crashloop.test/sim';
+export { SIM_LABEL };
 
 /** Values of the `crashloop.test/sim` label. */
 export const SIM = {
@@ -35,75 +37,6 @@ export const ANNOTATIONS = {
   /** How long each run lasts before the crash, in ms (default 1500). */
   runMs: 'crashloop.test/run-ms',
 } as const;
-
-// Selectors are jq expressions that evaluate to a boolean. (kwok's CEL environment is typed, and
-// comprehensions over typed lists such as status.conditions fail to compile in kwok v0.8.0.)
-type Expr = { key: string; operator: 'In'; values: ['true'] };
-const jq = (expression: string): Expr => ({ key: expression, operator: 'In', values: ['true'] });
-const notDeleting = jq('.metadata.deletionTimestamp == null');
-const onNode = jq('.spec.nodeName != null');
-const simIs = (v: string): Expr => jq(`.metadata.labels["${SIM_LABEL}"] == "${v}"`);
-const notSim = jq(`.metadata.labels["${SIM_LABEL}"] == null`);
-
-interface Step {
-  patch?: { subresource?: string; root?: string; type?: string; template: string };
-  apply?: { template: string };
-  delete?: boolean;
-}
-
-function stage(name: string, kind: 'Pod' | 'Node', match: Expr[], steps: Step[], delayMs?: number | string): object {
-  const delay =
-    delayMs === undefined
-      ? undefined
-      : typeof delayMs === 'number'
-        ? { durationMilliseconds: delayMs }
-        : { durationMilliseconds: 1000, durationFrom: { jq: { expression: delayMs } } };
-  return {
-    apiVersion: 'kwok.x-k8s.io/v1alpha1',
-    kind: 'Stage',
-    metadata: { name },
-    spec: {
-      resourceRef: { apiGroup: 'v1', kind },
-      selector: { matchExpressions: match },
-      ...(delay ? { delay } : {}),
-      steps,
-    },
-  };
-}
-
-const statusPatch = (template: string): Step => ({
-  patch: { subresource: 'status', root: 'status', type: 'strategic', template },
-});
-
-// ---------------------------------------------------------------------------------------------
-// Template fragments
-// ---------------------------------------------------------------------------------------------
-
-/** Sets $now, $ann (annotations) and $node. */
-const PRELUDE = `{{ $now := Now }}
-{{ $ann := or .metadata.annotations dict }}
-{{ $node := .spec.nodeName }}`;
-
-/** The status fields a kubelet sets once the sandbox exists (once: PodIPsWith allocates a new IP per call). */
-const POD_NETWORK = `{{ if not .status.podIP }}
-{{ $hostIPs := NodeIPsWith .spec.nodeName }}
-{{ with $hostIPs }}
-hostIP: {{ index . 0 | Quote }}
-hostIPs:
-{{ range . }}
-- ip: {{ . | Quote }}
-{{ end }}
-{{ end }}
-{{ $podIPs := PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-{{ with $podIPs }}
-podIP: {{ index . 0 | Quote }}
-podIPs:
-{{ range . }}
-- ip: {{ . | Quote }}
-{{ end }}
-{{ end }}
-{{ end }}
-startTime: {{ or .status.startTime $now | Quote }}`;
 
 function conditions(initialized: boolean, ready: boolean, failing: string): string {
   const notReady = `reason: ContainersNotReady
@@ -363,129 +296,6 @@ function neverStarts(sim: string, prefix: string): object[] {
       kubeletEvent(MAIN, 'back-off-pull', 'Normal', 'BackOff', 'printf "Back-off pulling image \\"%s\\"" $img', '1'),
       kubeletEvent(MAIN, 'failed-backoff', 'Warning', 'Failed', '"Error: ImagePullBackOff"', '1'),
     ], 1000),
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ordinary lifecycle: nodes come up Ready and keep heart-beating; unlabelled pods run; Job pods
-// complete; deleted pods go away (there is no kubelet to confirm a graceful deletion).
-// ---------------------------------------------------------------------------------------------
-
-const NODE_STATUS = `{{ $now := Now }}
-conditions:
-{{ range NodeConditions }}
-- lastHeartbeatTime: {{ $now | Quote }}
-  lastTransitionTime: {{ or $.metadata.creationTimestamp $now | Quote }}
-  message: {{ .message | Quote }}
-  reason: {{ .reason | Quote }}
-  status: {{ .status | Quote }}
-  type: {{ .type | Quote }}
-{{ end }}
-{{ with NodePort }}
-daemonEndpoints:
-  kubeletEndpoint:
-    Port: {{ . }}
-{{ end }}`;
-
-function lifecycleStages(): object[] {
-  const runningPod = `${PRELUDE}
-phase: Running
-${POD_NETWORK}
-conditions:
-- type: PodReadyToStartContainers
-  status: "True"
-  lastTransitionTime: {{ $now | Quote }}
-- type: Initialized
-  status: "True"
-  lastTransitionTime: {{ $now | Quote }}
-- type: Ready
-  status: "True"
-  lastTransitionTime: {{ $now | Quote }}
-- type: ContainersReady
-  status: "True"
-  lastTransitionTime: {{ $now | Quote }}
-containerStatuses:
-{{ range .spec.containers }}
-- name: {{ .name | Quote }}
-  image: {{ .image | Quote }}
-  imageID: ""
-  ready: true
-  started: true
-  restartCount: 0
-  state:
-    running:
-      startedAt: {{ $now | Quote }}
-{{ end }}
-initContainerStatuses:
-{{ range .spec.initContainers }}
-- name: {{ .name | Quote }}
-  image: {{ .image | Quote }}
-  imageID: ""
-  ready: true
-  restartCount: 0
-  state:
-    terminated:
-      exitCode: 0
-      reason: Completed
-      startedAt: {{ $now | Quote }}
-      finishedAt: {{ $now | Quote }}
-{{ end }}`;
-  const completedPod = `{{ $now := Now }}
-phase: Succeeded
-conditions:
-- type: Ready
-  status: "False"
-  reason: PodCompleted
-  lastTransitionTime: {{ $now | Quote }}
-containerStatuses:
-{{ range .status.containerStatuses }}
-- name: {{ .name | Quote }}
-  image: {{ .image | Quote }}
-  imageID: ""
-  ready: false
-  started: false
-  restartCount: {{ .restartCount }}
-  state:
-    terminated:
-      exitCode: 0
-      reason: Completed
-      startedAt: {{ .state.running.startedAt | Quote }}
-      finishedAt: {{ $now | Quote }}
-{{ end }}`;
-  return [
-    stage('node-initialize', 'Node',
-      [jq('any(.status.conditions[]?; .type == "Ready" and .status == "True") | not')],
-      [statusPatch(`${NODE_STATUS}
-allocatable:
-  cpu: "32"
-  memory: 128Gi
-  pods: "110"
-capacity:
-  cpu: "32"
-  memory: 128Gi
-  pods: "110"
-nodeInfo:
-  architecture: amd64
-  operatingSystem: linux
-  osImage: kwok simulated node
-  kernelVersion: {{ printf "kwok-%s" Version | Quote }}
-  containerRuntimeVersion: {{ printf "kwok-%s" Version | Quote }}
-  kubeletVersion: {{ printf "kwok-%s" Version | Quote }}
-  kubeProxyVersion: ""
-  bootID: ""
-  machineID: ""
-  systemUUID: ""
-phase: Running`)]),
-    stage('node-heartbeat', 'Node',
-      [jq('any(.status.conditions[]?; .type == "Ready" and .status == "True")')],
-      [statusPatch(NODE_STATUS)], 20_000),
-    stage('pod-ready', 'Pod',
-      [notSim, notDeleting, onNode, jq('(.status.phase // "Pending") == "Pending"')],
-      [statusPatch(runningPod)], 200),
-    stage('pod-complete', 'Pod',
-      [notSim, notDeleting, jq('.status.phase == "Running"'), jq('any(.metadata.ownerReferences[]?; .kind == "Job")')],
-      [statusPatch(completedPod)], 1000),
-    stage('pod-delete', 'Pod', [jq('.metadata.deletionTimestamp != null')], [{ delete: true }]),
   ];
 }
 
