@@ -1,25 +1,21 @@
 // Black-box, end to end: the real Alertmanager delivers a KubePodCrashLooping alert to the real
 // `node bin/crashloop.js serve` process, whose worker diagnoses the pod on the kwok cluster and posts
 // the report in the incident thread the alert opened; the resolved alert then edits the parent.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScenario, clusterEnv, deleteNamespace, newNamespace, scenario, waitForScenario } from '../cluster/harness.ts';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.ts';
+import { reportMessages, startServe, type ServeProcess } from '../support/serve-process.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 import { startAlertmanager, type RealAlertmanager } from '../alertmanager/real-alertmanager.ts';
 
 const TOKEN = 's3cr3t-test-alertmanager-e2e-token';
-const BIN = fileURLToPath(new URL('../../bin/crashloop.js', import.meta.url));
 const s = scenario('missing-module');
 
 let namespace: string;
 let redis: TestRedis;
 let slack: FakeSlack;
 let am: RealAlertmanager;
-let child: ChildProcess;
-let exitCode: Promise<number | null>;
-let output = '';
+let bot: ServeProcess;
 
 beforeAll(async () => {
   namespace = await newNamespace('am-serve');
@@ -38,29 +34,19 @@ beforeAll(async () => {
     ALERT_CHANNEL: 'C0ALERTS',
   });
   delete env.SLACK_APP_TOKEN;
-  child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const started = await slack.waitFor(() => (output.includes('listening on port') ? 'up' : child.exitCode !== null ? 'exited' : undefined), 60_000);
-  if (started === 'exited') throw new Error(`crashloop serve exited early:\n${output}`);
+  bot = await startServe(env, slack);
   am = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${port}/alertmanager`, token: TOKEN });
 });
 
 afterAll(async () => {
   await am?.stop();
-  if (child !== undefined && child.exitCode === null) {
-    child.kill('SIGKILL');
-    await exitCode;
-  }
+  await bot?.kill();
   await slack?.close();
   await redis?.stop();
   if (namespace !== undefined) await deleteNamespace(namespace);
 });
 
-function reports(): RecordedCall[] {
-  return slack.callsOf('chat.postMessage').filter((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'crashloop_report');
-}
+const reports = (): RecordedCall[] => reportMessages(slack);
 
 function alert(endsAt?: string) {
   return {

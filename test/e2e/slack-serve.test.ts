@@ -1,25 +1,21 @@
 // Black-box: the real `node bin/crashloop.js serve` process against the kwok cluster, a private Redis
 // and the fake Slack Web API. A signed `/crashloop ns/pod` is acknowledged, a threaded report whose
 // metadata names the cause is posted, and nothing is posted twice.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScenario, clusterEnv, deleteNamespace, newNamespace, scenario, waitForScenario } from '../cluster/harness.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.ts';
+import { reportMessages, startServe, type ServeProcess } from '../support/serve-process.ts';
 import { postSigned, slashCommandBody } from '../support/signing.ts';
 
 const SECRET = 's3cr3t-test-e2e';
-const BIN = fileURLToPath(new URL('../../bin/crashloop.js', import.meta.url));
 const s = scenario('missing-module');
 
 let namespace: string;
 let redis: TestRedis;
 let slack: FakeSlack;
-let child: ChildProcess;
+let bot: ServeProcess;
 let port: number;
-let output = '';
-let exitCode: Promise<number | null>;
 
 beforeAll(async () => {
   namespace = await newNamespace('slack-serve');
@@ -39,27 +35,17 @@ beforeAll(async () => {
   });
   delete env.CLUSTER_NAME;
   delete env.SLACK_APP_TOKEN;
-  child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const started = await slack.waitFor(() => (output.includes('listening on port') ? 'up' : child.exitCode !== null ? 'exited' : undefined), 60_000);
-  if (started === 'exited') throw new Error(`crashloop serve exited early:\n${output}`);
+  bot = await startServe(env, slack);
 });
 
 afterAll(async () => {
-  if (child !== undefined && child.exitCode === null) {
-    child.kill('SIGKILL');
-    await exitCode;
-  }
+  await bot?.kill();
   await slack?.close();
   await redis?.stop();
   if (namespace !== undefined) await deleteNamespace(namespace);
 });
 
-function reports(): RecordedCall[] {
-  return slack.callsOf('chat.postMessage').filter((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'crashloop_report');
-}
+const reports = (): RecordedCall[] => reportMessages(slack);
 
 describe('crashloop serve (real process, kwok cluster)', () => {
   it('acks a signed /crashloop ns/pod, posts one threaded report naming the cause, and posts nothing twice', async () => {
@@ -96,8 +82,8 @@ describe('crashloop serve (real process, kwok cluster)', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    child.kill('SIGTERM');
-    expect(await exitCode).toBe(0);
-    expect(output).toContain('shutting down');
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('shutting down');
   });
 });
