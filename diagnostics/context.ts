@@ -76,6 +76,8 @@ export interface Context {
   podMessage?: string;
   nodeName?: string;
   restartPolicy: string;
+  /** spec.serviceAccountName ("default" when unset): who the pod is to the Kubernetes API. */
+  serviceAccount: string;
   capturedAt?: string;
   containers: ContainerCtx[];
   events: EventCtx[];
@@ -223,6 +225,7 @@ export function buildContext(input: unknown): Context {
     podMessage: optStr(status.message),
     nodeName: optStr(spec.nodeName) ?? optStr(node.name),
     restartPolicy,
+    serviceAccount: str(spec.serviceAccountName) || str(spec.serviceAccount) || 'default',
     capturedAt: optStr(snap.capturedAt),
     containers,
     events,

@@ -60,6 +60,19 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
 }
 
 const SEPARATE_FAILURE_GAP = 10;
+
+// Lines that continue the failure before them rather than report a new one: stack frames and other indented
+// continuation lines, "... 12 more", and shutdown chatter ("shutting down", "shut down completed"). Kafka logs
+// "ZkTimeoutException: Unable to connect to zookeeper", its 10-frame stack, two shutdown lines, then a generic
+// "Fatal error during KafkaServerStartable startup": the same failure restated, not a separate one.
+const CONTINUATION_RE = /^\s|^\.\.\. \d+ (?:more|common frames)|^Caused by:|\b(?:shutting down|shut ?down (?:completed?|finished)|[Pp]repare to shut ?down|[Ss]topping (?:the )?(?:server|application|service)|[Cc]losing (?:the )?(?:server|connections?|client))\b/;
+
+/** How many lines between two matches report something new (continuations and shutdown chatter do not). */
+function contentGap(lines: LogLine[], from: number, to: number): number {
+  let n = 0;
+  for (let i = from + 1; i < to; i++) if (!CONTINUATION_RE.test(lines[i]?.text ?? '')) n++;
+  return n + 1;
+}
 const DOMINANCE = 1;
 
 // Causes that produce other failures downstream, and the failures they produce: an unset DB_HOST
@@ -85,9 +98,12 @@ const RESTATE_SPAN = 8;
 // and then the error object's fields ("code: 'ECONNREFUSED',"). The headline is the line to quote.
 // The restatement may match a vaguer signature of the same cause: AWS prints "AccessDenied: Not authorized
 // to perform sts:AssumeRoleWithWebIdentity" and then "status code: 403, request id: …".
+// The same signature naming the same subject again soon after is a cascade of the first report (Erlang logs the
+// crash of a process and then, longer, the exit of its supervisor): the first, tighter line is the one to quote.
 function restates(later: LogMatch, earlier: LogMatch): boolean {
-  return later.cause === earlier.cause && later.index - earlier.index <= RESTATE_SPAN
-    && (later.pattern === earlier.pattern ? later.weight <= earlier.weight : later.weight < earlier.weight)
+  if (later.cause !== earlier.cause || later.index - earlier.index > RESTATE_SPAN) return false;
+  if (later.pattern === earlier.pattern && later.subject !== undefined && later.subject === earlier.subject && later.weight <= earlier.weight) return true;
+  return (later.pattern === earlier.pattern ? later.weight <= earlier.weight : later.weight < earlier.weight)
     && later.line.text.trim().length < earlier.line.text.trim().length;
 }
 
@@ -105,7 +121,7 @@ export function selectLogMatch(lines: LogLine[], patterns: LogPattern[] = LOG_PA
     else if (m.weight >= 1) generic = m;
     else marker = m;
   }
-  if (specific && generic && generic.index - specific.index > SEPARATE_FAILURE_GAP) return generic;
+  if (specific && generic && contentGap(lines, specific.index, generic.index) > SEPARATE_FAILURE_GAP) return generic;
   if (!specific && generic) return causeWarnedBefore(lines, generic, patterns) ?? generic;
   return specific ?? generic ?? marker;
 }

@@ -39,6 +39,24 @@ export function loopbackAdvice(ctx: Context, c: ContainerCtx, line: string): str
   return `${c.name} connects to ${addr}, that is to another container of this pod (${siblings.join(', ')}): check that it listens on port ${port} and is up when ${c.name} starts; if the dependency runs elsewhere, point ${c.name} at its Service instead of localhost.`;
 }
 
+// The Kubernetes API refusing the pod's own ServiceAccount: RBAC, not a password in a Secret.
+const K8S_API_DENIAL = /is forbidden: User "system:serviceaccount:|(?:[Ss]tatus(?:Code)?\(403\)|\b403\b|[Ff]orbidden)[^\n]*(?:\/apis?\/[\w.-]+\/|kubernetes\.default)|(?:\/apis?\/[\w.-]+\/|kubernetes\.default)[^\n]*(?:[Ss]tatus(?:Code)?\(403\)|\b403\b|[Ff]orbidden)/;
+const RBAC_VERB_RESOURCE = /cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?/;
+const API_PATH_RESOURCE = /\/apis?\/(?:([\w.-]+)\/)?v\d\w*\/(?:namespaces\/[^/\s"')]+\/)?([a-z][\w-]*)/;
+
+/** When the API server refused the pod's ServiceAccount, the fix is a Role and a binding, with the names filled in. */
+export function rbacAdvice(ctx: Context, c: ContainerCtx, line: string): string | undefined {
+  if (!K8S_API_DENIAL.test(line)) return undefined;
+  const sa = `system:serviceaccount:${ctx.namespace}:${ctx.serviceAccount}`;
+  const named = RBAC_VERB_RESOURCE.exec(line);
+  const path = named ? undefined : API_PATH_RESOURCE.exec(line);
+  const verb = named?.[1] ?? 'list';
+  const resource = named?.[2] ?? path?.[2];
+  const group = named ? named[3] : path?.[1];
+  const target = resource ? `${resource}${group ? `.${group}` : ''}` : '<resource>';
+  return `The Kubernetes API refused ServiceAccount ${ctx.namespace}/${ctx.serviceAccount} of ${c.name} (RBAC): grant it ${verb} on ${target} with a Role/ClusterRole and a binding (the chart's rbac.create, or the operator's ClusterRole), check with \`kubectl auth can-i ${verb} ${target} --as=${sa}\`, then restart the pod.`;
+}
+
 function evaluate(ctx: Context): Finding[] {
   const out: Finding[] = [];
   for (const c of failing(ctx)) {
@@ -59,9 +77,15 @@ function evaluate(ctx: Context): Finding[] {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
       continue;
     }
-    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice ?? (m.cause === 'dependency-unreachable' ? loopbackAdvice(ctx, c, m.line.text) : undefined) }));
+    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice ?? adviceFor(ctx, c, m.cause, m.line.text) }));
   }
   return out;
+}
+
+function adviceFor(ctx: Context, c: ContainerCtx, cause: string, line: string): string | undefined {
+  if (cause === 'dependency-unreachable') return loopbackAdvice(ctx, c, line);
+  if (cause === 'auth-failure') return rbacAdvice(ctx, c, line);
+  return undefined;
 }
 
 export const logsRule: Rule = { id: 'log-patterns', evaluate: (s) => evaluate(contextOf(s)) };

@@ -147,3 +147,45 @@ describe('first moves that depend on the situation', () => {
     expect(f.fix.summary).toContain('startupProbe');
   });
 });
+
+// Hold-out 4 review (test/fixtures/corpus/HOLDOUT4.md): fixes and quotes an SRE can act on as they stand.
+describe('hold-out 4 review', () => {
+  const withServiceAccount = (c: Case, sa: string) => {
+    const s = buildSnapshot(c) as { pod: { spec: Record<string, unknown> } };
+    s.pod.spec.serviceAccountName = sa;
+    return s;
+  };
+
+  it('the Kubernetes API refusing the pod\'s ServiceAccount gets an RBAC fix naming the account and the resource', () => {
+    const c = crash('E1121 11:59:58.100000       1 reflector.go:138] Failed to watch *v1.Secret: failed to list *v1.Secret: secrets is forbidden: User "system:serviceaccount:shop:shop-operator" cannot list resource "secrets" in API group "" in the namespace "shop"\nF1121 11:59:58.200000       1 main.go:60] cache sync failed', { ns: 'shop' });
+    const f = diagnose(withServiceAccount(c, 'shop-operator')).findings[0];
+    expect(f?.cause).toBe('auth-failure');
+    expect(f?.fix.summary).toContain('ServiceAccount shop/shop-operator');
+    expect(f?.fix.summary).toContain('kubectl auth can-i list secrets --as=system:serviceaccount:shop:shop-operator');
+  });
+
+  it('a 403 on an API path without a named verb takes the resource and group from the URL', () => {
+    const c = crash('thread \'main\' panicked at \'gadget reflector cannot be created: Error(Status(403), "https://10.96.0.1/apis/toys.example.com/v1/namespaces/default/gadgets?")\', src/main.rs:44:5');
+    const f = diagnose(buildSnapshot(c)).findings[0];
+    expect(f?.cause).toBe('auth-failure');
+    expect(f?.fix.summary).toContain('gadgets.toys.example.com');
+    expect(f?.fix.summary).toContain('default/default');
+  });
+
+  it('a 403 from a cloud API is not an RBAC problem (near miss)', () => {
+    const f = first(crash('botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied'));
+    expect(f.cause).toBe('auth-failure');
+    expect(f.fix.summary).not.toContain('RBAC');
+    expect(f.fix.summary).toContain('credentials');
+  });
+
+  it('a supervisor cascade quotes the first, tighter report of the same variable', () => {
+    const f = first(crash([
+      '12:00:01.100 [error] CRASH REPORT Process <0.90.0> crashed with reason: {error,"Missing SMTP_PASSWORD"} in mailer_sup:init/1 line 12',
+      '12:00:01.101 [error] Supervisor mailer_sup had child mailer exit with reason {{error,"Missing SMTP_PASSWORD"},[{mailer_sup,init,1,[{file,"/app/src/mailer_sup.erl"},{line,12}]},{supervisor,init,1,[{file,"supervisor.erl"},{line,330}]}]} in context start_error',
+    ].join('\n')));
+    expect(f.cause).toBe('missing-env-var');
+    expect(f.title).toContain('SMTP_PASSWORD');
+    expect(f.evidence.some((e) => e.kind === 'log' && e.text.includes('CRASH REPORT'))).toBe(true);
+  });
+});
