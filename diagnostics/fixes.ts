@@ -131,7 +131,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
     case 'command-not-found':
       return {
         kind: 'fix-command', command: c.command.length > 0 ? [...c.command, ...c.args] : undefined,
-        summary: `Fix the command of ${c.name}: ${q(d.subject, 'the entrypoint')} does not exist in the image (check the path, the image tag and the shell/interpreter it needs).`,
+        summary: `Fix the command of ${c.name}: ${d.subject ? `${d.subject} does not exist in the image` : 'the entrypoint or the interpreter it needs is missing from the image'} (check the path, the image tag and the shell/interpreter it needs).`,
         steps: ['Compare command/args with the files in the image.', 'Start a debug copy with a sleep command and look for the binary.'],
         commands: [showSpec(ctx, c, 'command'), debugCopy(ctx, c), describePod(ctx)],
         snippet: SLEEP_OVERRIDE,

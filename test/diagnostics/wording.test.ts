@@ -179,6 +179,20 @@ describe('hold-out 4 review', () => {
     expect(f.fix.summary).toContain('credentials');
   });
 
+  it('execve ENOENT on an entrypoint runc found points at the interpreter, CRLF and glibc, not a missing file', () => {
+    const f = first(crash('standard_init_linux.go:211: exec user process caused "no such file or directory"'));
+    expect(f.cause).toBe('command-not-found');
+    expect(f.fix.summary).toMatch(/CRLF/);
+    expect(f.fix.summary).toMatch(/glibc/);
+    expect(f.fix.steps.join(' ')).not.toMatch(/the entrypoint does not exist/);
+  });
+
+  it('an entrypoint runc could not find at all keeps the plain missing-command fix (near miss)', () => {
+    const f = first(crash('', { containers: [{ name: 'app', last: { exitCode: 128, reason: 'StartError', message: 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/app/run": stat /app/run: no such file or directory: unknown' } }] }));
+    expect(f.cause).toBe('command-not-found');
+    expect(f.fix.summary).not.toMatch(/CRLF/);
+  });
+
   it('a supervisor cascade quotes the first, tighter report of the same variable', () => {
     const f = first(crash([
       '12:00:01.100 [error] CRASH REPORT Process <0.90.0> crashed with reason: {error,"Missing SMTP_PASSWORD"} in mailer_sup:init/1 line 12',
