@@ -47,6 +47,18 @@ function oomFix(ctx: Context, c: ContainerCtx): Fix {
 }
 
 
+/** pod-0.headless-svc.namespace.svc[.cluster.local]: a StatefulSet pod's own DNS record. */
+const STATEFUL_POD_DNS = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-\d+\.[a-z0-9]([a-z0-9-]*[a-z0-9])?\.[a-z0-9]([a-z0-9-]*[a-z0-9])?\.svc(?:\.cluster\.local)?\.?$/;
+
+/** svc.namespace.svc[.cluster.local]: a Service name already qualified with its namespace. */
+const SERVICE_DNS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?$/;
+
+function dnsSummary(subject: string | undefined, ns: string): string {
+  const svc = subject ? SERVICE_DNS.exec(subject) : null;
+  if (svc) return `Fix name resolution of ${subject}: check that Service ${svc[1]} exists in namespace ${svc[3]} (kubectl get svc ${svc[1]} -n ${svc[3]}) and that CoreDNS answers.`;
+  return `Fix name resolution of ${q(subject, 'the hostname')}: use the right Service name (<svc>.${ns}.svc.cluster.local for this namespace) and check CoreDNS.`;
+}
+
 export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail = {}): Fix {
   const fix = fixForCause(cause, ctx, c, d);
   return d.advice ? { ...fix, summary: d.advice, steps: [fix.summary, ...fix.steps] } : fix;
@@ -102,7 +114,9 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
     case 'dns-failure':
       return {
         kind: 'fix-dependency', target: d.subject,
-        summary: `Fix name resolution of ${q(d.subject, 'the hostname')}: use the right Service name (<svc>.<namespace>.svc.cluster.local) and check CoreDNS.`,
+        summary: d.subject && STATEFUL_POD_DNS.test(d.subject)
+          ? `${d.subject} is the per-pod DNS name of a StatefulSet pod behind a headless Service: it resolves only while that pod exists and is Ready (unless the Service sets publishNotReadyAddresses: true). Check that the pod is up, that the Service name matches the StatefulSet's spec.serviceName, and let ${c.name} wait or retry instead of exiting.`
+          : dnsSummary(d.subject, ns),
         steps: ['Check that the Service exists in the expected namespace.', 'Check CoreDNS pods and their logs; for a CoreDNS loop, point the node resolv.conf (kubelet --resolv-conf) at a real upstream instead of 127.0.0.x.'],
         commands: [logs, { description: 'Resolve from inside the cluster', command: `kubectl run -it --rm dnstest --image=busybox:1.36 -n ${ns} --restart=Never -- nslookup ${q(d.subject, 'kubernetes.default')}` }, { description: 'Check CoreDNS', command: 'kubectl logs -n kube-system -l k8s-app=kube-dns --tail=50' }],
       };

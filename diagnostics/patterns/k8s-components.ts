@@ -3,7 +3,8 @@
 import type { LogPattern } from './types.ts';
 
 export const K8S_COMPONENT_PATTERNS: LogPattern[] = [
-  { id: 'coredns-loop', cause: 'dns-failure', re: /plugin\/loop: (?:Loop \(([^)]*)\) detected|[^\n]*loop detected)/i, weight: 5, subject: 1, title: 'CoreDNS detected a forwarding loop: the node resolv.conf points back at CoreDNS' },
+  { id: 'coredns-loop', cause: 'dns-failure', re: /plugin\/loop: (?:Loop \([^)]*\) detected|[^\n]*loop detected)/i, weight: 5, title: 'CoreDNS detected a forwarding loop: the node resolv.conf points back at CoreDNS',
+    fixAdvice: 'Break the loop: CoreDNS forwards to the node\'s /etc/resolv.conf, which points at a local resolver (127.0.0.53 systemd-resolved, 127.0.0.1 dnsmasq). Point the kubelet at a file with real upstream servers (resolvConf: /run/systemd/resolve/resolv.conf in the kubelet config, or --resolv-conf) or replace `forward . /etc/resolv.conf` in the coredns ConfigMap with upstream IPs, then restart the CoreDNS pods.' },
   {
     id: 'flannel-subnet-manager', cause: 'dependency-unreachable', re: /Failed to create SubnetManager: (.+)/, weight: 4.8, subject: 1, title: 'flannel cannot reach the Kubernetes API to create its SubnetManager',
     classify: (m) => {

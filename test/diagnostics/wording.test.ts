@@ -202,4 +202,27 @@ describe('hold-out 4 review', () => {
     expect(f.title).toContain('SMTP_PASSWORD');
     expect(f.evidence.some((e) => e.kind === 'log' && e.text.includes('CRASH REPORT'))).toBe(true);
   });
+
+  it('a CoreDNS forwarding loop gets the resolv.conf fix, not "use the right Service name"', () => {
+    const loop = '.:53\n[INFO] plugin/reload: Running configuration SHA512 = 1a2b\nCoreDNS-1.11.1\n[FATAL] plugin/loop: Loop (127.0.0.1:52011 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 1.2."';
+    const f = first(crash('', { logs: { coredns: loop }, containers: [{ name: 'coredns', last: { exitCode: 1, reason: 'Error' } }], container: 'coredns' }));
+    expect(f.cause).toBe('dns-failure');
+    expect(f.fix.summary).toContain('resolvConf');
+    expect(f.fix.summary).not.toContain('127.0.0.1:52011');
+  });
+
+  it('a StatefulSet pod\'s own DNS name points at readiness and spec.serviceName', () => {
+    const f = first(crash('java.net.UnknownHostException: kafka-2.kafka-headless.data.svc.cluster.local: Name or service not known\n\tat java.base/java.net.Inet6AddressImpl.lookupAllHostAddr(Native Method)'));
+    expect(f.cause).toBe('dns-failure');
+    expect(f.fix.summary).toContain('per-pod DNS name of a StatefulSet pod');
+    expect(f.fix.summary).toContain('publishNotReadyAddresses');
+  });
+
+  it('a namespace-qualified Service name is checked in its own namespace; a bare name gets this namespace (near miss)', () => {
+    const a = first(crash('Error: getaddrinfo ENOTFOUND payments.billing.svc.cluster.local', { ns: 'shop' }));
+    expect(a.fix.summary).toContain('Service payments exists in namespace billing');
+    const b = first(crash('Error: getaddrinfo ENOTFOUND payments', { ns: 'shop' }));
+    expect(b.fix.summary).toContain('<svc>.shop.svc.cluster.local');
+    expect(b.fix.summary).not.toContain('per-pod DNS name');
+  });
 });
