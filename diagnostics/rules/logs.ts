@@ -14,10 +14,48 @@ export function logConfidence(weight: number): number {
   return Math.max(0.5, Math.min(0.88, 0.45 + 0.1 * weight));
 }
 
+const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+[\w.-]+:\d+\]\s*/;
+const TIME_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?: (?:UTC|GMT|[A-Z]{3,4}))?\]?\s+/;
+const LOGFMT_MSG = /\bmsg="((?:\\.|[^"\\])*)"/;
+const LOGFMT_ERR = /\berr(?:or)?="((?:\\.|[^"\\])*)"/;
+
+function field(o: Record<string, unknown>, ...keys: string[]): string {
+  for (const k of keys) if (typeof o[k] === 'string' && o[k] !== '') return o[k];
+  return '';
+}
+
+/**
+ * What a title quotes from a log line: the message and error of a structured (JSON or logfmt) line rather than its
+ * timestamps and stack field, and a glog/klog or timestamped line without its prefix. Evidence keeps the line verbatim.
+ */
+export function excerptOf(line: string): string {
+  const t = line.trim();
+  if (t.startsWith('{') && t.endsWith('}')) {
+    try {
+      const o: unknown = JSON.parse(t);
+      if (o && typeof o === 'object' && !Array.isArray(o)) {
+        const rec = o as Record<string, unknown>;
+        const parts = [field(rec, 'msg', 'message'), field(rec, 'error', 'err', 'exception')].filter((p) => p !== '');
+        if (parts.length > 0) return parts.join(': ');
+      }
+    } catch {
+      // Not JSON after all: quote it as it is.
+    }
+  }
+  const msg = LOGFMT_MSG.exec(t)?.[1];
+  const err = LOGFMT_ERR.exec(t)?.[1];
+  if (msg !== undefined || err !== undefined) {
+    const parts = [msg, err].filter((p): p is string => p !== undefined && p !== '').map((p) => p.replace(/\\"/g, '"').replace(/\\[nt]/g, ' '));
+    if (parts.length > 0) return parts.join(': ');
+  }
+  const bare = t.replace(KLOG_PREFIX, '').replace(TIME_PREFIX, '');
+  return bare !== '' ? bare : t;
+}
+
 /** Generic signature titles quote the line itself, so the title alone says what happened. */
 export function titleFor(container: string, title: string, template: string, line: string): string {
   if (template.includes('$')) return `"${container}": ${title}`;
-  const excerpt = line.trim().replace(/\s+/g, ' ');
+  const excerpt = excerptOf(line).replace(/\s+/g, ' ');
   return `"${container}": ${title}: ${excerpt.length > 160 ? `${excerpt.slice(0, 157)}...` : excerpt}`;
 }
 

@@ -225,4 +225,23 @@ describe('hold-out 4 review', () => {
     expect(b.fix.summary).toContain('<svc>.shop.svc.cluster.local');
     expect(b.fix.summary).not.toContain('per-pod DNS name');
   });
+
+  it('a title quotes the message and error of a JSON or logfmt line, and a klog line without its prefix; evidence stays verbatim', () => {
+    const json = '{"level":"error","ts":1732190398.5,"logger":"setup","msg":"","error":"required env WATCH_NAMESPACE not set","stacktrace":"main.main\\n\\t/src/main.go:40"}';
+    const a = first(crash(json));
+    expect(a.title).toContain('required env WATCH_NAMESPACE not set');
+    expect(a.title).not.toContain('stacktrace');
+    expect(a.evidence.some((e) => e.text === json)).toBe(true);
+    const b = first(crash('time="2026-11-21T11:59:58Z" level=fatal msg="cannot start" error="dial tcp 10.96.0.9:5432: connect: connection refused"'));
+    expect(b.title).toContain('cannot start: dial tcp 10.96.0.9:5432: connect: connection refused');
+    expect(b.title).not.toContain('time=');
+    const c = first(crash('F1121 11:59:58.200000       1 main.go:52] failed to create client: dial tcp 10.96.0.1:443: i/o timeout'));
+    expect(c.title).toContain(': failed to create client: dial tcp');
+    expect(c.title).not.toContain('F1121');
+  });
+
+  it('a plain line is quoted as it is (near miss)', () => {
+    const f = first(crash('Error: connect ECONNREFUSED 10.96.3.3:5432'));
+    expect(f.title).toContain('Error: connect ECONNREFUSED 10.96.3.3:5432');
+  });
 });
