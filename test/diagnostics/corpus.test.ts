@@ -80,15 +80,16 @@ describe('hold-out 3 corpus', () => {
   });
 });
 
-// A fourth hold-out from 65 more threads, covering every cause id, written outside the shared tree and scored against
-// the frozen engine d108d76 before it entered the tree (test/fixtures/corpus/HOLDOUT4.md): 61/65 = 93.8 % on first
-// sight. The floor is that figure rounded down; a measurement, not a per-case target.
+// A fourth hold-out from 76 more threads, covering every cause id, written outside the shared tree and scored against
+// a frozen engine before it entered the tree (test/fixtures/corpus/HOLDOUT4.md): batches A-F 61/65 against d108d76,
+// batch G 10/11 against bbe2ce8, 71/76 = 93.4 % on first sight. The floor is that figure rounded down; a measurement,
+// not a per-case target.
 const holdout4 = loadCorpus(holdout4Dir);
 const HOLDOUT4_FLOOR = 0.93;
 
 describe('hold-out 4 corpus', () => {
   it(`covers every cause id and keeps at least ${HOLDOUT4_FLOOR * 100} % of cases right`, () => {
-    expect(holdout4.length).toBeGreaterThanOrEqual(65);
+    expect(holdout4.length).toBeGreaterThanOrEqual(76);
     const covered = new Set(holdout4.map((c) => c.expected.cause));
     expect(CAUSE_IDS.filter((id) => !covered.has(id))).toEqual([]);
     const hits = holdout4.filter(hit).length;
