@@ -46,14 +46,26 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
     if (cls) return makeFinding(ctx, c, cls.cause, 0.96, `"${c.name}" cannot start: ${cls.title}`, s.evidence, undefined, { subject: cls.subject ?? c.command[0] });
   }
   const code = t?.exitCode;
-  const cmd = c.command.length > 0 ? c.command.join(' ') : undefined;
+  const program = programOf([...c.command, ...c.args]);
+  const cmd = program ?? (c.command.length > 0 ? c.command.join(' ') : undefined);
   if (code === 127) {
-    return makeFinding(ctx, c, 'command-not-found', 0.78, `"${c.name}" exits with 127: a command it runs${cmd ? ` (${cmd})` : ''} is not found in the image`, statusEvidence(c), undefined, { subject: c.command[0] });
+    return makeFinding(ctx, c, 'command-not-found', 0.78, `"${c.name}" exits with 127: a command it runs${cmd ? ` (${cmd})` : ''} is not found in the image`, statusEvidence(c), undefined, { subject: program ?? c.command[0] });
   }
   if (code === 126) {
-    return makeFinding(ctx, c, 'not-executable', 0.78, `"${c.name}" exits with 126: the command${cmd ? ` ${cmd}` : ''} exists but cannot be executed`, statusEvidence(c), undefined, { subject: c.command[0] });
+    return makeFinding(ctx, c, 'not-executable', 0.78, `"${c.name}" exits with 126: the command${cmd ? ` ${cmd}` : ''} exists but cannot be executed`, statusEvidence(c), undefined, { subject: program ?? c.command[0] });
   }
   return undefined;
 }
 
 export const startErrorRule: Rule = perFailingContainer('start-error', evaluateContainer);
+
+/** The program a command line runs: `env [-i] [VAR=value …] /bin/reloader --flag` runs /bin/reloader, not env. */
+export function programOf(argv: string[]): string | undefined {
+  let i = 0;
+  if (argv[0] === 'env' || argv[0] === '/usr/bin/env') {
+    i = 1;
+    while (i < argv.length && (argv[i]?.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i] ?? ''))) i++;
+    if (i >= argv.length) return undefined;
+  }
+  return argv[i];
+}

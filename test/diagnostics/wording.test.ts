@@ -244,4 +244,24 @@ describe('hold-out 4 review', () => {
     const f = first(crash('Error: connect ECONNREFUSED 10.96.3.3:5432'));
     expect(f.title).toContain('Error: connect ECONNREFUSED 10.96.3.3:5432');
   });
+
+  it('exit 127 behind an env wrapper names the program env runs, not env', () => {
+    const f = first(crash('', { containers: [{ name: 'sidecar', command: ['env', 'TZ=UTC', '/opt/bin/agent'], args: ['--port', '9000'], last: { exitCode: 127, reason: 'Error' } }], container: 'sidecar', logs: { sidecar: null } }));
+    expect(f.cause).toBe('command-not-found');
+    expect(f.title).toContain('(/opt/bin/agent)');
+    expect(f.fix.summary).toContain('/opt/bin/agent does not exist');
+  });
+
+  it('a plain command keeps its own name (near miss)', () => {
+    const f = first(crash('', { containers: [{ name: 'job', command: ['/opt/bin/migrate'], last: { exitCode: 127, reason: 'Error' } }], container: 'job', logs: { job: null } }));
+    expect(f.title).toContain('(/opt/bin/migrate)');
+  });
+
+  it('a class named before ClassNotFoundException is the subject, not the lowercase word after it', () => {
+    const f = first(crash('org.apache.kafka.common.KafkaException: io.acme.metrics.AcmeReporter ClassNotFoundException exception occurred'));
+    expect(f.cause).toBe('missing-dependency');
+    expect(f.title).toContain('io.acme.metrics.AcmeReporter');
+    const g = first(crash('Exception in thread "main" java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory'));
+    expect(g.title).toContain('org/slf4j/LoggerFactory');
+  });
 });
