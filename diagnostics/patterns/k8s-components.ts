@@ -24,5 +24,8 @@ export const K8S_COMPONENT_PATTERNS: LogPattern[] = [
   { id: 'prom-config', cause: 'config-invalid', re: /Error loading config|Loading configuration file failed|error parsing YAML|parsing YAML file|couldn't load configuration|error checking configuration/i, weight: 3.5, title: 'The configuration file cannot be loaded' },
   { id: 'prom-config-enoent', cause: 'config-file-missing', re: /(?:Error loading config|Loading configuration file failed)[^\n]*no such file or directory/, weight: 4.6, title: 'The configuration file does not exist' },
   { id: 'prom-lock', cause: 'permission-denied', re: /opening storage failed[^\n]*permission denied|Error opening query log file[^\n]*permission denied|lock DB directory[^\n]*permission denied/, weight: 4.5, title: 'Prometheus cannot write its storage directory (permission denied)' },
-  { id: 'metrics-server-ip-sans', cause: 'tls-error', re: /x509: cannot validate certificate for (\S+) because it doesn't contain any IP SANs/, weight: 4.8, subject: 1, title: 'metrics-server cannot verify the kubelet certificate of $1 (no IP SANs): use --kubelet-insecure-tls or serve kubelet certs' },
+  // metrics-server scraping kubelets by IP is the classic case (and keeps its own title and fix); any other client that
+  // calls a server by IP and finds no IP SAN gets the general wording.
+  { id: 'metrics-server-ip-sans', cause: 'tls-error', re: /^(?=.*(?::10250\b|kubelet)).*x509: cannot validate certificate for (\S+) because it doesn't contain any IP SANs/i, weight: 4.9, subject: 1, title: 'metrics-server cannot verify the kubelet certificate of $1 (no IP SANs): use --kubelet-insecure-tls or serve kubelet certs' },
+  { id: 'ip-sans', cause: 'tls-error', re: /x509: cannot validate certificate for (\S+) because it doesn't contain any IP SANs/, weight: 4.8, subject: 1, title: 'The certificate of $1 has no IP SANs, so a client that connects to that IP cannot verify it' },
 ];

@@ -264,4 +264,13 @@ describe('hold-out 4 review', () => {
     const g = first(crash('Exception in thread "main" java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory'));
     expect(g.title).toContain('org/slf4j/LoggerFactory');
   });
+
+  it('a certificate without IP SANs is only a metrics-server/kubelet problem when the call went to a kubelet', () => {
+    const api = first(crash('F1121 11:59:58.100000       1 main.go:40] cannot list secrets: Get "https://10.96.0.1:443/api/v1/secrets": x509: cannot validate certificate for 10.96.0.1 because it doesn\'t contain any IP SANs'));
+    expect(api.cause).toBe('tls-error');
+    expect(api.title).not.toContain('metrics-server');
+    expect(api.title).toContain('10.96.0.1 has no IP SANs');
+    const kubelet = first(crash('E1121 11:59:58.1 1 scraper.go:140] "Failed to scrape node" err="Get \\"https://10.0.1.9:10250/metrics/resource\\": x509: cannot validate certificate for 10.0.1.9 because it doesn\'t contain any IP SANs"'));
+    expect(kubelet.title).toContain('kubelet certificate of 10.0.1.9');
+  });
 });
