@@ -80,16 +80,16 @@ describe('hold-out 3 corpus', () => {
   });
 });
 
-// A fourth hold-out from 76 more threads, covering every cause id, written outside the shared tree and scored against
+// A fourth hold-out from 85 more threads, covering every cause id, written outside the shared tree and scored against
 // a frozen engine before it entered the tree (test/fixtures/corpus/HOLDOUT4.md): batches A-F 61/65 against d108d76,
-// batch G 10/11 against bbe2ce8, 71/76 = 93.4 % on first sight. The floor is that figure rounded down; a measurement,
-// not a per-case target.
+// batch G 10/11 against bbe2ce8, batch H 9/9 against bae6e58, 80/85 = 94.1 % on first sight. The floor is that figure
+// rounded down; a measurement, not a per-case target.
 const holdout4 = loadCorpus(holdout4Dir);
-const HOLDOUT4_FLOOR = 0.93;
+const HOLDOUT4_FLOOR = 0.94;
 
 describe('hold-out 4 corpus', () => {
   it(`covers every cause id and keeps at least ${HOLDOUT4_FLOOR * 100} % of cases right`, () => {
-    expect(holdout4.length).toBeGreaterThanOrEqual(76);
+    expect(holdout4.length).toBeGreaterThanOrEqual(85);
     const covered = new Set(holdout4.map((c) => c.expected.cause));
     expect(CAUSE_IDS.filter((id) => !covered.has(id))).toEqual([]);
     const hits = holdout4.filter(hit).length;
