@@ -78,7 +78,8 @@ export function loopbackAdvice(ctx: Context, c: ContainerCtx, line: string): str
 }
 
 // The Kubernetes API refusing the pod's own ServiceAccount: RBAC, not a password in a Secret.
-const K8S_API_DENIAL = /is forbidden: User "system:serviceaccount:|(?:[Ss]tatus(?:Code)?\(403\)|\b403\b|[Ff]orbidden)[^\n]*(?:\/apis?\/[\w.-]+\/|kubernetes\.default)|(?:\/apis?\/[\w.-]+\/|kubernetes\.default)[^\n]*(?:[Ss]tatus(?:Code)?\(403\)|\b403\b|[Ff]orbidden)/;
+const K8S_API_PATH = String.raw`(?:\/api\/v1\/(?:namespaces|pods|secrets|configmaps|services|endpoints|nodes|events|serviceaccounts|persistentvolumes|persistentvolumeclaims)\b|\/apis\/(?:apps|batch|policy|autoscaling|[\w-]+(?:\.[\w-]+)+)\/v\d\w*\/|kubernetes\.default)`;
+const K8S_API_DENIAL = new RegExp(String.raw`is forbidden: User "system:serviceaccount:|(?:[Ss]tatus(?:Code)?\(403\)|\b403\b|[Ff]orbidden)[^\n]*${K8S_API_PATH}|${K8S_API_PATH}[^\n]*(?:[Ss]tatus(?:Code)?\(403\)|\b403\b|[Ff]orbidden)`);
 const RBAC_VERB_RESOURCE = /cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?/;
 const API_PATH_RESOURCE = /\/apis?\/(?:([\w.-]+)\/)?v\d\w*\/(?:namespaces\/[^/\s"')]+\/)?([a-z][\w-]*)/;
 

@@ -273,4 +273,12 @@ describe('hold-out 4 review', () => {
     const kubelet = first(crash('E1121 11:59:58.1 1 scraper.go:140] "Failed to scrape node" err="Get \\"https://10.0.1.9:10250/metrics/resource\\": x509: cannot validate certificate for 10.0.1.9 because it doesn\'t contain any IP SANs"'));
     expect(kubelet.title).toContain('kubelet certificate of 10.0.1.9');
   });
+
+  it('a 403 in the app\'s own request log is not an RBAC problem; "missing X_Y flag" is not an unset variable (near misses)', () => {
+    const f = first(crash('level=error msg="upstream refused" error="GET https://orders.shop.svc:8443/api/v1/users returned 403 Forbidden"'));
+    expect(f.cause).toBe('auth-failure');
+    expect(f.fix.summary).not.toContain('RBAC');
+    const g = first(crash('FATAL: missing FEATURE_X flag definition in flags.yaml, refusing to start'));
+    expect(g.cause).not.toBe('missing-env-var');
+  });
 });
