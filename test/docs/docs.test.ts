@@ -33,6 +33,13 @@ function envReads(source: string, isConfig: boolean): Set<string> {
   return names;
 }
 
+/** GitHub's anchors for a markdown file's headings: lower case, punctuation dropped, spaces as dashes. */
+function headingSlugs(markdown: string): string[] {
+  return [...prose(markdown).matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+    (m[1] ?? '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'),
+  );
+}
+
 /** Fenced code blocks removed, so links and paths are read from prose and tables only. */
 const prose = (markdown: string): string => markdown.replace(/^```[\s\S]*?^```/gm, '');
 
@@ -61,8 +68,8 @@ describe('links and paths in README.md and docs/*.md', () => {
     const text = prose(read(file));
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       const target = m[1] ?? '';
-      if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
-      links.push([file, target]);
+      if (/^[a-z]+:/i.test(target)) continue;
+      links.push([file, target.startsWith('#') ? `${file.split('/').pop() ?? ''}${target}` : target]);
     }
     // `src/x.ts`, `deploy/rbac.yaml`, `test/e2e/` … quoted in backticks: repository paths. A path has an
     // extension or a trailing slash, so kubectl targets such as `deploy/api` are not taken for one.
@@ -78,6 +85,10 @@ describe('links and paths in README.md and docs/*.md', () => {
   it.each(links)('%s links to %s', (file, target) => {
     const path = resolve(root, dirname(file), decodeURIComponent(target.split('#')[0] ?? ''));
     expect(existsSync(path), `${file}: broken link ${target}`).toBe(true);
+    const anchor = target.split('#')[1];
+    if (anchor !== undefined && path.endsWith('.md')) {
+      expect(headingSlugs(readFileSync(path, 'utf8')), `${file}: ${target} names no heading`).toContain(anchor);
+    }
   });
 
   it.each(paths)('%s names %s', (file, path) => {
@@ -117,6 +128,9 @@ describe('the scanner', () => {
   it('reads env.X, env?.X and env["X"], not lower-case or unrelated names', () => {
     const names = envReads("const a = env.FOO_BAR; b = io.env?.BAZ; c = env['QUX_1']; d = env.lower; e = environment.NOPE;", false);
     expect([...names].sort()).toEqual(['BAZ', 'FOO_BAR', 'QUX_1']);
+  });
+  it('makes GitHub heading anchors', () => {
+    expect(headingSlugs('# Top\n## Verify with `kubectl auth can-i`\n### Actions (write access)\n```\n# not a heading\n```\n')).toEqual(['top', 'verify-with-kubectl-auth-can-i', 'actions-write-access']);
   });
   it("reads config.ts's schema keys", () => {
     expect([...envReads('const envSchema = z.object({\n  ONE: optionalText,\n  TWO_2: x,\n});', true)].sort()).toEqual(['ONE', 'TWO_2']);
