@@ -119,6 +119,14 @@ describe('docs/cli.md documents `crashloop --help`', () => {
     expect(cli).toContain(option);
   });
 
+  it('every option of `crashloop serve --help`', () => {
+    const serveHelp = execFileSync(process.execPath, [join(root, 'bin/crashloop.js'), 'serve', '--help'], { encoding: 'utf8', cwd: root });
+    const serveOptions = [...new Set([...serveHelp.matchAll(/(?:^|\s)(--[a-z][a-z-]*)/gm)].map((m) => m[1] ?? ''))];
+    expect(serveOptions).toEqual(expect.arrayContaining(['--role', '--cluster']));
+    for (const option of serveOptions) expect(cli, `docs/cli.md should document serve's ${option}`).toContain(option);
+    for (const role of /--role ([a-z|]+)/.exec(serveHelp)?.[1]?.split('|') ?? []) expect(cli).toContain(`--role ${role}`);
+  });
+
   it.each(Object.entries(EXIT))('exit code %s = %i', (_name, code) => {
     expect(cli).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
   });
