@@ -3,6 +3,7 @@
 import type { ContainerType, Snapshot } from './types.ts';
 import { arr, num, obj, optStr, str, strList, type Obj } from './read.ts';
 import { attributeEvents, normalizeEvent } from './context-events.ts';
+import { decodedErlangBinaries } from './erlang-binary.ts';
 
 export { arr, num, obj, optStr, str, type Obj } from './read.ts';
 
@@ -103,6 +104,8 @@ function splitLog(text: string, source: string): LogLine[] {
     const t = (raw[i] ?? '').replace(/\s+$/, '');
     if (t.trim() === '') continue;
     out.push({ text: t.length > MAX_LINE_CHARS ? t.slice(0, MAX_LINE_CHARS) : t, line: i + 1, source });
+    // A message printed as an Erlang byte list follows its line in readable form (same line number).
+    for (const d of decodedErlangBinaries(t)) out.push({ text: d.length > MAX_LINE_CHARS ? d.slice(0, MAX_LINE_CHARS) : d, line: i + 1, source: `${source} (Erlang binary decoded)` });
   }
   return out;
 }

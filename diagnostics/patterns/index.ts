@@ -12,6 +12,7 @@ import { POSTGRES_PATTERNS } from './postgres.ts';
 import { MYSQL_PATTERNS } from './mysql.ts';
 import { REDIS_PATTERNS } from './redis.ts';
 import { K8S_COMPONENT_PATTERNS } from './k8s-components.ts';
+import { ERLANG_PATTERNS } from './erlang.ts';
 
 export type { LogPattern } from './types.ts';
 
@@ -27,5 +28,6 @@ export const LOG_PATTERNS: LogPattern[] = [
   ...GO_PATTERNS,
   ...RUBY_PATTERNS,
   ...PHP_PATTERNS,
+  ...ERLANG_PATTERNS,
   ...GENERIC_PATTERNS,
 ];
