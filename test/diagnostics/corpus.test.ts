@@ -97,15 +97,16 @@ describe('hold-out 4 corpus', () => {
   });
 });
 
-// A fifth hold-out from 42 more threads, covering every cause id, written outside the shared tree and scored against
-// the frozen engine 777f535 before it entered the tree (test/fixtures/corpus/HOLDOUT5.md): 41/42 = 97.6 % on first
-// sight. The floor is that figure rounded down; a measurement, not a per-case target.
+// A fifth hold-out from 50 more threads, covering every cause id, written outside the shared tree and scored against
+// a frozen engine before it entered the tree (test/fixtures/corpus/HOLDOUT5.md): batches A-H 41/42 against 777f535,
+// batch I 6/8 against a66afbb, 47/50 = 94.0 % on first sight. The floor is that figure rounded down; a measurement,
+// not a per-case target.
 const holdout5 = loadCorpus(holdout5Dir);
-const HOLDOUT5_FLOOR = 0.97;
+const HOLDOUT5_FLOOR = 0.94;
 
 describe('hold-out 5 corpus', () => {
   it(`covers every cause id and keeps at least ${HOLDOUT5_FLOOR * 100} % of cases right`, () => {
-    expect(holdout5.length).toBeGreaterThanOrEqual(42);
+    expect(holdout5.length).toBeGreaterThanOrEqual(50);
     const covered = new Set(holdout5.map((c) => c.expected.cause));
     expect(CAUSE_IDS.filter((id) => !covered.has(id))).toEqual([]);
     const hits = holdout5.filter(hit).length;
