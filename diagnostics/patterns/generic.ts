@@ -66,6 +66,10 @@ export const GENERIC_PATTERNS: LogPattern[] = [
   { id: 'more-missing-deps', cause: 'missing-dependency', re: /Can't locate \S+\.pm in @INC|UnsatisfiedLinkError|cannot load such file|undefined symbol: /, weight: 3.9, title: 'A library or module is missing from the image' },
   { id: 'more-tls', cause: 'tls-error', re: /SSL handshake failed|handshake_failure|javax\.net\.ssl\.SSLException|unable to get local issuer certificate|certificate required|unknown certificate authority/i, weight: 3.7, title: 'TLS certificate verification or handshake failed' },
   { id: 'cpp-terminate', cause: 'app-error', re: /terminate called after throwing an instance of '([^']+)'|Kernel pid terminated|Assertion [`'][^']+' failed/, weight: 1.3, subject: 1, title: 'The app aborted: $1' },
+  // Storage servers word the filesystem's EACCES their own way: MinIO's "drive access denied" / "file access denied",
+  // Windows-style "Access to the path '…' is denied". A credential refusal ("Access denied for user", AWS AccessDenied)
+  // names a user or an API action, not a file, drive or path, and stays auth-failure.
+  { id: 'storage-access-denied', cause: 'permission-denied', re: /\b(?:file|drive|disk|directory|folder|path|volume|mount ?point) access (?:is )?denied\b|Access to the path ['"][^'"]+['"] is denied/i, weight: 3.4, title: 'Access to a file or drive is denied' },
   { id: 'more-permission', cause: 'permission-denied', re: /failed to obtain node locks|must be accessible by owner only|is not owned by|insufficient permissions|wrong (?:owner|ownership|permissions) (?:on|of|for)/, weight: 3.8, title: 'A file or directory has the wrong owner or permissions' },
   { id: 'more-config', cause: 'config-invalid', re: /overlaps with existing route|plugin\/forward: no nameservers found|conflicting (?:options|flags|settings)/, weight: 3.5, title: 'The configuration is invalid' },
   { id: 'rust-panic', cause: 'app-error', re: /thread '[^']+' panicked at|^\*\* \((\w+(?:\.\w+)*Error)\)|Unhandled exception\. ([\w.]+Exception)/, weight: 1.3, title: 'The app panicked' },
