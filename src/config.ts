@@ -101,6 +101,8 @@ export type Env = Record<string, string | undefined>;
 export interface LoadOptions {
   /** Reads the routes file; injectable for tests. */
   readFile?: (path: string) => string;
+  /** The role being started: a worker receives no Slack requests, so it needs no signing secret. */
+  role?: 'all' | 'web' | 'worker';
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -146,7 +148,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     problems.push('SLACK_BOT_TOKEN is not set. Copy the Bot User OAuth Token (xoxb-…) from your app\'s "OAuth & Permissions" page.');
   }
   const socketMode = env.SLACK_APP_TOKEN !== undefined && env.SLACK_APP_TOKEN.trim() !== '';
-  if (!socketMode && (env.SLACK_SIGNING_SECRET === undefined || env.SLACK_SIGNING_SECRET.trim() === '')) {
+  if (!socketMode && options.role !== 'worker' && (env.SLACK_SIGNING_SECRET === undefined || env.SLACK_SIGNING_SECRET.trim() === '')) {
     problems.push('SLACK_SIGNING_SECRET is not set. Copy the Signing Secret from your app\'s "Basic Information" page (or set SLACK_APP_TOKEN to use Socket Mode).');
   }
 

@@ -6,7 +6,7 @@ export const EXIT = {
   INTERNAL: 1,
   /** Bad command line: unknown command or option, missing argument. */
   USAGE: 2,
-  /** The target did not resolve to one pod: not found, ambiguous, or not in an allowed namespace. */
+  /** The target did not resolve to one pod: not found, or ambiguous. */
   NOT_FOUND: 3,
   /** The cluster could not be used: unreachable, timed out, credentials rejected, access forbidden, bad kubeconfig. */
   CLUSTER: 4,

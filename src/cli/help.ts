@@ -33,7 +33,20 @@ Exit codes:
   0  diagnosed (whether or not a cause was found)
   1  internal error (a bug: rerun with --debug and report it)
   2  usage error
-  3  target not found, ambiguous, or outside the allowed namespaces
+  3  target not found, or ambiguous (the error lists the candidates)
   4  cluster unreachable, timed out, credentials rejected or access forbidden
   5  invalid snapshot file
+`;
+
+export const SERVE_HELP = `Usage: crashloop serve [--role all|web|worker] [--cluster NAME]
+
+Runs the Slack bot: POST /slack/events (or Socket Mode with SLACK_APP_TOKEN), POST /alertmanager,
+GET /healthz and GET /readyz on PORT, and the diagnosis workers.
+
+  --role all      everything in one process (default)
+  --role web      Slack and HTTP only; jobs go to each cluster's queue
+  --role worker   diagnose jobs of one cluster (--cluster, else CLUSTER_NAME or the kube context)
+  --cluster NAME  the worker's cluster
+
+Configuration comes from the environment; see docs/install.md.
 `;

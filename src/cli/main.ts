@@ -6,7 +6,7 @@ import type { Report, Snapshot } from '../../diagnostics/types.ts';
 import { ClusterError } from '../cluster/types.ts';
 import { parseCommandLine, type ClusterOptions, type Command } from './args.ts';
 import { CliError, EXIT } from './exit-codes.ts';
-import { HELP } from './help.ts';
+import { HELP, SERVE_HELP } from './help.ts';
 import { COLOR, PLAIN, renderText } from './render-text.ts';
 
 interface Stream {
@@ -138,7 +138,7 @@ async function serveCommand(argv: string[]): Promise<number> {
 async function run(command: Command, io: CliIo): Promise<number> {
   switch (command.name) {
     case 'help':
-      io.stdout.write(HELP);
+      io.stdout.write(command.topic === 'serve' ? SERVE_HELP : HELP);
       return EXIT.OK;
     case 'version':
       io.stdout.write(`crashloop ${await readVersion()}\n`);

@@ -3,19 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { ROLES, startBot, type Role } from '../main.ts';
 import { createBotActionExecutor } from '../actions/bot-executor.ts';
-
-export const SERVE_HELP = `Usage: crashloop serve [--role all|web|worker] [--cluster NAME]
-
-Runs the Slack bot: POST /slack/events (or Socket Mode with SLACK_APP_TOKEN), POST /alertmanager,
-GET /healthz and GET /readyz on PORT, and the diagnosis workers.
-
-  --role all      everything in one process (default)
-  --role web      Slack and HTTP only; jobs go to each cluster's queue
-  --role worker   diagnose jobs of one cluster (--cluster, else CLUSTER_NAME or the kube context)
-  --cluster NAME  the worker's cluster
-
-Configuration comes from the environment; see docs/install.md.
-`;
+import { SERVE_HELP } from './help.ts';
 
 export interface ServeIo {
   stdout: { write(text: string): unknown };
@@ -56,7 +44,7 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
   }
   let config;
   try {
-    config = loadConfig(io.env);
+    config = loadConfig(io.env, { role });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`crashloop serve: ${error.message}\n`);

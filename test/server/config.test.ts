@@ -65,6 +65,13 @@ describe('loadConfig', () => {
     expect(found.find((p) => p.startsWith('SLACK_BOT_TOKEN'))).toContain('OAuth & Permissions');
   });
 
+  it('needs no signing secret for a worker, which receives no Slack requests', () => {
+    const env = { SLACK_BOT_TOKEN: 'xoxb-test-123', CLUSTER_NAME: 'prod' };
+    expect(loadConfig(env, { role: 'worker' }).slack.signingSecret).toBeUndefined();
+    expect(() => loadConfig(env, { role: 'web' })).toThrow(/SLACK_SIGNING_SECRET is not set/);
+    expect(() => loadConfig(env)).toThrow(/SLACK_SIGNING_SECRET is not set/);
+  });
+
   it('needs no signing secret in Socket Mode', () => {
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-test-1', SLACK_APP_TOKEN: 'xapp-test-1' })).toEqual([]);
   });

@@ -120,6 +120,12 @@ describe('crashloop usage', () => {
     expect(version.stdout).toMatch(/^crashloop \d+\.\d+\.\d+\n$/);
   });
 
+  it('prints the serve usage for `help serve`', async () => {
+    const help = await cli(['help', 'serve']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: crashloop serve \[--role all\|web\|worker\]/);
+  });
+
   it('exits 4 when the cluster is unreachable, naming what to fix', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crashloop-cli-'));
     const kubeconfig = join(dir, 'config');
