@@ -17,7 +17,8 @@ export function logConfidence(weight: number): number {
 const KLOG_PREFIX = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+[\w.-]+:\d+\]\s*/;
 const TIME_PREFIX = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?: (?:UTC|GMT|[A-Z]{3,4}))?\]?\s+/;
 const LOGFMT_MSG = /\bmsg="((?:\\.|[^"\\])*)"/;
-const LOGFMT_ERR = /\berr(?:or)?="((?:\\.|[^"\\])*)"/;
+// A value whose closing quote was cut off (a log line truncated when copied or capped) runs to the end of the line.
+const LOGFMT_ERR = /\berr(?:or)?="((?:\\.|[^"\\])*)(?:"|$)/;
 
 function field(o: Record<string, unknown>, ...keys: string[]): string {
   for (const k of keys) if (typeof o[k] === 'string' && o[k] !== '') return o[k];

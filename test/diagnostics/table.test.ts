@@ -251,7 +251,7 @@ const TABLE = [
       "cause": "volume-mount-failure",
       "container": "app",
       "containerType": "main",
-      "title": "Volume \"shared\" of pod app-7d9f8b6c5d-x2k4q cannot be attached or mounted: mounting timed out",
+      "title": "Volume \"shared\" of pod app-7d9f8b6c5d-x2k4q cannot be attached or mounted: the NFS server cannot be reached from the node",
       "evidence": [
         {
           "kind": "status",

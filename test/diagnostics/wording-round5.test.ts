@@ -1,0 +1,63 @@
+// What the finding says after the hold-out 5 review (test/fixtures/corpus/HOLDOUT5.md): mount failures explained in
+// the mount's own terms, the missing library named, a truncated logfmt error still quoted. Variants written here, each
+// with a near miss where the change could over-reach.
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../diagnostics/index.ts';
+import { buildSnapshot, type Case } from '../fixtures/diagnostics/build.ts';
+
+const crash = (logs: string): Case => ({
+  name: 'wording', cause: 'unknown', container: 'app', containers: [{ name: 'app', last: { exitCode: 1, reason: 'Error' } }], logs: { app: logs },
+});
+const mount = (message: string, volume: Record<string, unknown> = { name: 'data', nfs: { server: '10.0.0.9', path: '/exports/data' } }): Case => ({
+  name: 'wording', cause: 'volume-mount-failure', container: 'app',
+  containers: [{ name: 'app', state: 'waiting', waiting: { reason: 'ContainerCreating' }, mounts: [{ name: 'data', mountPath: '/data' }] }],
+  events: [{ reason: 'FailedMount', type: 'Warning', message, count: 6 }],
+  volumes: [volume],
+} as Case);
+const first = (c: Case) => {
+  const f = diagnose(buildSnapshot(c)).findings[0];
+  if (!f) throw new Error('no finding');
+  return f;
+};
+
+describe('mount failures in the mount\'s own terms', () => {
+  it('a missing mount helper on the node is the NFS client package, not "check the PVC"', () => {
+    const f = first(mount('MountVolume.SetUp failed for volume "data" : mount failed: exit status 32 Mounting command: mount Mounting arguments: -t nfs 10.0.0.9:/exports/data /var/lib/kubelet/pods/1/volumes/kubernetes.io~nfs/data Output: mount: /var/lib/kubelet/pods/1/volumes/kubernetes.io~nfs/data: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.'));
+    expect(f.cause).toBe('volume-mount-failure');
+    expect(f.title).toContain('no mount helper');
+    expect(f.fix.summary).toMatch(/nfs-common[\s\S]*nfs-utils/);
+    expect(f.fix.summary).toContain('10.0.0.9:/exports/data');
+  });
+
+  it('an export path the server does not have, and a server that refuses the node, say so', () => {
+    const a = first(mount('MountVolume.SetUp failed for volume "data" : mount failed: exit status 32 Output: mount.nfs: mounting 10.0.0.9:/exports/data failed, reason given by server: No such file or directory'));
+    expect(a.title).toContain('exported path does not exist');
+    expect(a.fix.summary).toContain('10.0.0.9:/exports/data');
+    const b = first(mount('MountVolume.SetUp failed for volume "data" : mount failed: exit status 32 Output: mount.nfs: access denied by server while mounting 10.0.0.9:/exports/data'));
+    expect(b.title).toContain('refuses this node');
+    expect(b.fix.summary).toContain('/etc/exports');
+  });
+
+  it('a block-device attach failure with exit 32 is not turned into an NFS story (near miss)', () => {
+    const f = first(mount('MountVolume.MountDevice failed for volume "pvc-1" : rpc error: code = Internal desc = could not format "/dev/nvme2n1" and mount it at "/var/lib/kubelet/plugins/ebs/globalmount": mount failed: exit status 32', { name: 'data', persistentVolumeClaim: { claimName: 'data' } }));
+    expect(f.cause).toBe('volume-mount-failure');
+    expect(f.title).toContain('mounting failed');
+    expect(f.fix.summary).not.toMatch(/NFS client|exports/);
+  });
+});
+
+describe('subjects', () => {
+  it('a library that cannot be loaded through another library names the missing one', () => {
+    const f = first(crash("/usr/lib/ruby/gems/ffi/library.rb:145:in `ffi_lib': Could not open library 'libvips.so.42': libheif.so.1: cannot open shared object file: No such file or directory (LoadError)"));
+    expect(f.cause).toBe('missing-dependency');
+    expect(f.title).toContain('libheif.so.1');
+  });
+
+  it('a logfmt error whose closing quote was cut off is still quoted (and a complete one is unchanged)', () => {
+    const cut = first(crash('level=error ts=2026-11-22T01:20:00Z caller=main.go:80 msg="error running service" err="open /var/lib/svc/state.db: permission denied'));
+    expect(cut.title).toContain('error running service: open /var/lib/svc/state.db: permission denied');
+    const whole = first(crash('level=error ts=2026-11-22T01:20:00Z caller=main.go:80 msg="error running service" err="open /var/lib/svc/state.db: permission denied" component=store'));
+    expect(whole.title).toContain('error running service: open /var/lib/svc/state.db: permission denied');
+    expect(whole.title).not.toContain('component=store');
+  });
+});
