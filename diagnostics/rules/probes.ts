@@ -26,6 +26,29 @@ function probeText(p: Record<string, unknown>): string {
   return parts.join(', ');
 }
 
+// The port an app says it serves on: "Listening on :8080", "Server Running: http://host:8080", "Tomcat started on
+// port(s): 8080", "Uvicorn running on http://0.0.0.0:8000", "Now listening on: http://[::]:80", "listening on port 3000".
+const LISTEN_RE = /\b(?:[Ll]istening|[Ll]isten|[Rr]unning|[Ss]tarted|[Ss]erving|[Bb]ound)\b[^\n]{0,80}?(?:https?:\/\/[^\s/]*?:|(?:^|[\s(=])(?:0\.0\.0\.0|\[::\]|::|\*|localhost|127\.0\.0\.1)?:|\bport(?:\(s\))?:?\s*)(\d{2,5})\b/;
+const REFUSED_PORT_RE = /(?:dial tcp |Get "?https?:\/\/)[^\s:"]+:(\d{2,5})\b[^\n]*connection refused|connection refused[^\n]*:(\d{2,5})\b/;
+
+/** When the probe is refused on one port while the app logged that it serves another, the probe points at the wrong port. */
+function portMismatch(c: ContainerCtx, spec: Record<string, unknown> | undefined, failMsg: string): { probePort: string; appPort: string; line: string } | undefined {
+  const refused = REFUSED_PORT_RE.exec(failMsg);
+  const specPort = str(obj(spec?.httpGet).port) || str(obj(spec?.tcpSocket).port);
+  const probePort = (refused?.[1] ?? refused?.[2]) || (/^\d+$/.test(specPort) ? specPort : '');
+  if (!refused || probePort === '') return undefined;
+  let found: { appPort: string; line: string } | undefined;
+  for (const l of c.logLines) {
+    // A client's port ("started, connecting to redis port 6379") is not where the app serves.
+    if (/connect|dial|upstream|backend|proxy(?:ing)? to|redirect/i.test(l.text)) continue;
+    const m = LISTEN_RE.exec(l.text);
+    if (!m?.[1]) continue;
+    if (m[1] === probePort) return undefined;
+    found ??= { appPort: m[1], line: m[0].trim() };
+  }
+  return found ? { probePort, ...found } : undefined;
+}
+
 function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   const kills = c.events.filter((e) => (e.reason === 'Killing' || e.reason === 'Unhealthy' || e.reason === '') && KILL_RE.test(e.message));
   const unhealthy = c.events.filter((e) => e.reason === 'Unhealthy' && UNHEALTHY_RE.test(e.message));
@@ -58,13 +81,17 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   const slowStart = probe === 'liveness' && !c.hasStartup && !ranLong;
   const suggested: 'liveness' | 'startup' = slowStart ? 'startup' : probe;
   const failMsg = unhealthy[unhealthy.length - 1]?.message.replace(UNHEALTHY_RE, '').replace(/^:\s*/, '') ?? '';
+  // Any Unhealthy event of this probe kind may carry the refused port (readiness shares the port but not the kill).
+  const mismatch = portMismatch(c, spec, unhealthy.map((e) => e.message).join('\n'));
   return makeFinding(
     ctx, c, 'liveness-probe-failed', confidence,
     `The kubelet kills "${c.name}" because its ${probe} probe fails${failMsg ? `: ${failMsg.slice(0, 120)}` : ''}`,
     evidence,
     {
       kind: 'tune-probe', probe: suggested,
-      summary: ranLong
+      summary: mismatch
+        ? `Point the ${probe} probe of ${c.name} at port ${mismatch.appPort}: it checks port ${mismatch.probePort}, where nothing listens (connection refused), while the app logs "${mismatch.line.slice(0, 100)}"; or make the app listen on ${mismatch.probePort}.`
+        : ranLong
         ? `${c.name} ran ${Math.round(lastRun ?? 0)} s before the liveness probe killed it, so it did start and then stopped answering: find why (a hang, CPU throttling, long GC pauses, a health check that waits on a slow dependency), and raise timeoutSeconds${spec ? ` (now ${num(spec.timeoutSeconds, 1)} s)` : ''}/failureThreshold if it is only slow under load.`
         : slowStart
         ? `Give ${c.name} time to start: add a startupProbe (or raise initialDelaySeconds) so the liveness probe only runs once the app is up${lastRun !== undefined && Number.isFinite(lastRun) ? ` (last run lasted ${Math.round(lastRun)} s)` : ''}; check the probe path and port.`

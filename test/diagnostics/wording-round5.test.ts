@@ -61,3 +61,28 @@ describe('subjects', () => {
     expect(whole.title).not.toContain('component=store');
   });
 });
+
+const probeKill = (logs: string, probePort: number, refusedPort: number): Case => ({
+  name: 'wording', cause: 'liveness-probe-failed', container: 'web',
+  containers: [{ name: 'web', last: { exitCode: 143, reason: 'Error' }, liveness: { httpGet: { path: '/healthz', port: probePort }, periodSeconds: 10, failureThreshold: 3 } }],
+  events: [
+    { reason: 'Unhealthy', type: 'Warning', message: `Liveness probe failed: Get "http://10.1.2.3:${refusedPort}/healthz": dial tcp 10.1.2.3:${refusedPort}: connect: connection refused`, container: 'web', count: 6 },
+    { reason: 'Killing', message: 'Container web failed liveness probe, will be restarted', container: 'web', count: 2 },
+  ],
+  logs: { web: logs },
+});
+
+describe('a liveness probe on the wrong port', () => {
+  it('a probe refused on one port while the app logs that it serves another names both ports', () => {
+    const f = first(probeKill('2026-11-22 01:20:00 INFO  Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)', 8080, 8080));
+    expect(f.cause).toBe('liveness-probe-failed');
+    expect(f.fix.summary).toMatch(/^Point the liveness probe of web at port 8000: it checks port 8080/);
+  });
+
+  it('an app still starting on the probed port, or a client port in the log, keeps the general advice (near misses)', () => {
+    const same = first(probeKill('INFO loading model weights...\nINFO HTTP server listening on :8080', 8080, 8080));
+    expect(same.fix.summary).not.toMatch(/^Point the/);
+    const client = first(probeKill('INFO cache client started, connecting to redis port 6379\nINFO warming up', 8080, 8080));
+    expect(client.fix.summary).not.toMatch(/^Point the/);
+  });
+});
