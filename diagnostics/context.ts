@@ -77,6 +77,8 @@ export interface Context {
   podMessage?: string;
   nodeName?: string;
   restartPolicy: string;
+  /** spec.hostNetwork: the pod shares the node's network namespace, so its ports are the node's. */
+  hostNetwork: boolean;
   /** spec.serviceAccountName ("default" when unset): who the pod is to the Kubernetes API. */
   serviceAccount: string;
   capturedAt?: string;
@@ -223,6 +225,7 @@ export function buildContext(input: unknown): Context {
   return {
     namespace: str(meta.namespace) || 'default',
     podName: str(meta.name) || 'unknown-pod',
+    hostNetwork: spec.hostNetwork === true,
     phase: optStr(status.phase),
     podReason: optStr(status.reason),
     podMessage: optStr(status.message),

@@ -59,6 +59,18 @@ function dnsSummary(subject: string | undefined, ns: string): string {
   return `Fix name resolution of ${q(subject, 'the hostname')}: use the right Service name (<svc>.${ns}.svc.cluster.local for this namespace) and check CoreDNS.`;
 }
 
+/** Who else can hold the port depends on the pod's network: the node's (hostNetwork), a sibling's, or the container's own. */
+function portSummary(ctx: Context, c: ContainerCtx, subject: string | undefined): string {
+  const port = subject ? /:(\d{2,5})\]?$/.exec(subject)?.[1] ?? (/^\d{2,5}$/.test(subject) ? subject : undefined) : undefined;
+  const which = port ? `port ${port}` : q(subject, 'its port');
+  if (ctx.hostNetwork) {
+    return `${c.name} runs with hostNetwork, so ${which} is a port of node ${ctx.nodeName ?? '<node>'}: another process there (a host service, a static pod or an old copy of this component) already listens on it. Find it on the node with \`ss -ltnp${port ? ` | grep :${port}` : ''}\`, stop it, or move this component to a free port.`;
+  }
+  const siblings = ctx.containers.filter((o) => o.name !== c.name && o.type !== 'init').map((o) => o.name);
+  if (siblings.length > 0) return `Give ${c.name} a free port: containers of a pod share one network namespace, and ${siblings.join(', ')} may already listen on ${which}; change one of the ports.`;
+  return `Give ${c.name} a free port: nothing else runs in the pod, so ${which} is taken inside the container itself (two listeners configured on the same port, e.g. the app and its metrics or admin server, or the entrypoint starting the server twice).`;
+}
+
 export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail = {}): Fix {
   const fix = fixForCause(cause, ctx, c, d);
   return d.advice ? { ...fix, summary: d.advice, steps: [fix.summary, ...fix.steps] } : fix;
@@ -138,7 +150,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
     case 'port-in-use':
       return {
         kind: 'fix-config',
-        summary: `Give ${c.name} a free port: another container in the pod (or hostNetwork) already listens on ${q(d.subject, 'it')}.`,
+        summary: portSummary(ctx, c, d.subject),
         steps: ['List the ports of every container in the pod (containers share one network namespace).', 'Change the app port or remove the duplicate process.'],
         commands: [logs, { description: 'List container ports', command: `kubectl get pod ${ctx.podName} -n ${ns} -o jsonpath='{range .spec.containers[*]}{.name}{"\\t"}{.ports}{"\\n"}{end}'` }],
       };

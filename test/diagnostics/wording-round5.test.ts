@@ -86,3 +86,29 @@ describe('a liveness probe on the wrong port', () => {
     expect(client.fix.summary).not.toMatch(/^Point the/);
   });
 });
+
+describe('who holds a port that is already in use', () => {
+  const inUse = (over: Partial<Case> = {}): Case => ({
+    name: 'wording', cause: 'port-in-use', container: 'proxy',
+    containers: [{ name: 'proxy', last: { exitCode: 1, reason: 'Error' } }],
+    logs: { proxy: 'F1122 01:20:00.000000       1 server.go:60] failed to start: listen tcp 0.0.0.0:9100: bind: address already in use' },
+    ...over,
+  });
+
+  it('a hostNetwork pod: the node\'s port, found with ss on the node', () => {
+    const snap = buildSnapshot(inUse());
+    (snap.pod as { spec: Record<string, unknown> }).spec.hostNetwork = true;
+    const f = diagnose(snap).findings[0];
+    expect(f?.cause).toBe('port-in-use');
+    expect(f?.fix.summary).toMatch(/runs with hostNetwork, so port 9100 is a port of node/);
+    expect(f?.fix.summary).toContain('ss -ltnp | grep :9100');
+  });
+
+  it('a pod with a sibling names the sibling; a lone container looks inside itself (near misses of the hostNetwork advice)', () => {
+    const sib = first(inUse({ containers: [{ name: 'proxy', last: { exitCode: 1, reason: 'Error' } }, { name: 'exporter', state: 'running' }] }));
+    expect(sib.fix.summary).toContain('exporter may already listen on port 9100');
+    expect(sib.fix.summary).not.toContain('hostNetwork');
+    const lone = first(inUse());
+    expect(lone.fix.summary).toContain('port 9100 is taken inside the container itself');
+  });
+});
