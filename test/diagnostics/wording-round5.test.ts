@@ -112,3 +112,19 @@ describe('who holds a port that is already in use', () => {
     expect(lone.fix.summary).toContain('port 9100 is taken inside the container itself');
   });
 });
+
+describe('cloud identity refusals', () => {
+  it('an EKS Pod Identity refusal gets the Pod Identity trust fix, not "check the Secret"', () => {
+    const f = first(crash('{"level":"error","msg":"setup failed","error":"get credentials: failed to refresh cached credentials, failed to load credentials, : [1f2e]: (AccessDeniedException): Unauthorized Exception! EKS does not have permissions to assume the associated role., fault: client"}'));
+    expect(f.cause).toBe('auth-failure');
+    expect(f.fix.summary).toContain('pods.eks.amazonaws.com');
+  });
+
+  it('an IRSA refusal keeps its own fix, and an ordinary password refusal keeps the Secret fix (near misses)', () => {
+    const irsa = first(crash('WebIdentityErr: failed to retrieve credentials\ncaused by: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity\n\tstatus code: 403'));
+    expect(irsa.fix.summary).toContain('AssumeRoleWithWebIdentity');
+    expect(irsa.fix.summary).not.toContain('pods.eks.amazonaws.com');
+    const pw = first(crash('FATAL:  password authentication failed for user "app"'));
+    expect(pw.fix.summary).not.toContain('pods.eks.amazonaws.com');
+  });
+});
