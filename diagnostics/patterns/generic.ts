@@ -2,6 +2,8 @@
 import type { LogPattern } from './types.ts';
 import { envLike } from './types.ts';
 
+const API_DENIED_ADVICE = 'The server refused the caller\'s token, not a file: grant the token\'s policy the capability on the path it requests (for Vault: the policy attached to the Kubernetes auth role bound to this ServiceAccount must allow it, e.g. read on the secret path), or request a path the role may read.';
+
 export const GENERIC_PATTERNS: LogPattern[] = [
   { id: 'exec-format', cause: 'exec-format-error', re: /exec format error|cannot execute binary file/i, weight: 4, title: 'The binary was built for another CPU architecture (exec format error)' },
   { id: 'bad-interpreter', cause: 'not-executable', re: /bad interpreter|#!\S*: No such file or directory|\uFEFF#!|\r['’"]?: |\^M['’"]?: |\\r['’"]?: (?:No such file|not found)/i, weight: 4.2, title: 'The script has Windows (CRLF) line endings or a bad #! line: bad interpreter' },
@@ -37,15 +39,26 @@ export const GENERIC_PATTERNS: LogPattern[] = [
   { id: 'enoent', cause: 'config-file-missing', re: /No such file or directory|ENOENT|\benoent\b|does not exist: (\/\S+)|[Ff]ile not found|not found: (\/\S+)/, weight: 2, title: 'A file the app needs does not exist' },
   { id: 'read-only-fs', cause: 'permission-denied', re: /[Rr]ead-only file system|EROFS|\berofs\b/, weight: 3.2, title: 'The app writes to a read-only file system' },
   { id: 'eacces', cause: 'permission-denied', re: /EACCES|\beacces\b|[Pp]ermission denied|Operation not permitted|EPERM\b|[Aa]ccess is denied|AccessDeniedException|not writable|cannot (?:create|write)[^\n]*(?:permission|denied)/, weight: 2.5, title: 'Access to a file or directory is denied' },
-  // An HTTP API that answers 401/403 with a bare "permission denied" body (Vault, Consul, Nomad: "Code: 403. Errors:
-  // * permission denied") refused the caller's token or policy: auth-failure, not a file access error. Only when the
-  // status line is just above; a lone "permission denied" keeps meaning the file system.
+  // An HTTP API that answers 401/403 with a bare "permission denied" body (Vault, Consul, Nomad: "URL: GET …",
+  // "Code: 403. Errors:", "* permission denied") refused the caller's token or policy: auth-failure, not a file access
+  // error. The request line is the one to quote (it names the path); the body lines restate it. Only with the status
+  // just above; a lone "permission denied" keeps meaning the file system.
   {
-    id: 'api-status-permission-denied', cause: 'auth-failure', re: /[Pp]ermission denied|\bCode: 40[13]\. Errors:/, weight: 3.8,
-    title: 'The API refused the request (HTTP 403 "permission denied"): the token or policy does not allow it',
+    id: 'api-status-403', cause: 'auth-failure', re: /\bURL: (GET|PUT|POST|PATCH|DELETE|HEAD|LIST) (\S+)|\bCode: 40[13]\. Errors:/, weight: 4,
+    title: 'The API refused $1 $2 (HTTP 401/403 "permission denied"): the token or its policy does not allow it',
+    fixAdvice: API_DENIED_ADVICE,
     classify: (m, lines, index) => {
-      if (/Code: 40[13]/.test(m[0])) return 'auth-failure';
-      for (let i = index - 1; i >= Math.max(0, index - 8); i--) if (/\bCode: 40[13]\b|Error making API request|\b40[13] (?:Forbidden|Unauthorized)\b/.test(lines[i]?.text ?? '')) return 'auth-failure';
+      if (!m[1]) return 'auth-failure';
+      for (let i = index + 1; i <= Math.min(lines.length - 1, index + 3); i++) if (/\bCode: 40[13]\b/.test(lines[i]?.text ?? '')) return 'auth-failure';
+      return null;
+    },
+  },
+  {
+    id: 'api-status-permission-denied', cause: 'auth-failure', re: /[Pp]ermission denied/, weight: 3.8,
+    title: 'The API refused the request (HTTP 401/403 "permission denied"): the token or its policy does not allow it',
+    fixAdvice: API_DENIED_ADVICE,
+    classify: (_m, lines, index) => {
+      for (let i = index; i >= Math.max(0, index - 8); i--) if (/\bCode: 40[13]\b|Error making API request|\b40[13] (?:Forbidden|Unauthorized)\b/.test(lines[i]?.text ?? '')) return 'auth-failure';
       return null;
     },
   },
