@@ -114,16 +114,17 @@ describe('hold-out 5 corpus', () => {
   });
 });
 
-// A sixth hold-out from 28 more threads (16 cause ids), written outside the shared tree and scored against the frozen
-// engine ea198ec before it entered the tree (test/fixtures/corpus/HOLDOUT6.md): 25/28 = 89.3 % on first sight. The
-// floor is that figure rounded down; a measurement, not a per-case target.
+// A sixth hold-out from 31 more threads (17 cause ids), written outside the shared tree and scored against a frozen
+// engine before it entered the tree (test/fixtures/corpus/HOLDOUT6.md): batches A-C 25/28 against ea198ec, batch D
+// 3/3 against 8fab49f, 28/31 = 90.3 % on first sight. The floor is that figure rounded down; a measurement, not a
+// per-case target.
 const holdout6 = loadCorpus(holdout6Dir);
-const HOLDOUT6_FLOOR = 0.89;
+const HOLDOUT6_FLOOR = 0.9;
 
 describe('hold-out 6 corpus', () => {
   it(`keeps at least ${HOLDOUT6_FLOOR * 100} % of its cases right`, () => {
-    expect(holdout6.length).toBeGreaterThanOrEqual(28);
-    expect(new Set(holdout6.map((c) => c.expected.cause)).size).toBeGreaterThanOrEqual(16);
+    expect(holdout6.length).toBeGreaterThanOrEqual(31);
+    expect(new Set(holdout6.map((c) => c.expected.cause)).size).toBeGreaterThanOrEqual(17);
     const hits = holdout6.filter(hit).length;
     expect(hits / holdout6.length).toBeGreaterThanOrEqual(HOLDOUT6_FLOOR);
   });
