@@ -196,14 +196,16 @@ function crashLoop(t: Target, sim: string, prefix: string): object[] {
   const liveness = `.metadata.annotations["${ANNOTATIONS.liveness}"] == "true"`;
   const lastStateKeep = '{{ with $s.lastState }}lastState: {{ toJson . }}{{ end }}';
   const lastStateFromTerminated = 'lastState: {{ toJson (dict "terminated" $s.state.terminated) }}';
-  const terminatedEntry = `- name: {{ $spec.name | Quote }}
+  // Both entries describe the same stopped container; only its state differs.
+  const stoppedEntry = `- name: {{ $spec.name | Quote }}
   image: {{ $img | Quote }}
   imageID: {{ $imageID | Quote }}
   containerID: {{ $s.containerID | Quote }}
   ready: false
   started: false
   restartCount: {{ $s.restartCount }}
-  state:
+  state:`;
+  const terminatedEntry = `${stoppedEntry}
     terminated:
       containerID: {{ $s.containerID | Quote }}
       exitCode: {{ or (index $ann "${ANNOTATIONS.exitCode}") "1" }}
@@ -213,14 +215,7 @@ function crashLoop(t: Target, sim: string, prefix: string): object[] {
   ${lastStateKeep}`;
   const backOffSeconds = `{{ $b := 10 }}{{ range until (int (sub $s.restartCount 1)) }}{{ $b = mul $b 2 }}{{ end }}{{ if gt $b 300 }}{{ $b = 300 }}{{ end }}`;
   const waitingEntry = `${backOffSeconds}
-- name: {{ $spec.name | Quote }}
-  image: {{ $img | Quote }}
-  imageID: {{ $imageID | Quote }}
-  containerID: {{ $s.containerID | Quote }}
-  ready: false
-  started: false
-  restartCount: {{ $s.restartCount }}
-  state:
+${stoppedEntry}
     waiting:
       reason: CrashLoopBackOff
       message: {{ printf "back-off %ds restarting failed container=%s pod=%s_%s(%s)" $b $spec.name .metadata.name .metadata.namespace .metadata.uid | Quote }}
