@@ -35,6 +35,8 @@ export type Log = (message: string, error?: unknown) => void;
 export interface BotContext {
   config: Config;
   redis: Redis;
+  /** The blocking connection BullMQ queues and workers share (maxRetriesPerRequest null); the bot closes it. */
+  queueConnection: Redis;
   /** Present in the web and all roles. */
   router: JobRouter | undefined;
   poster: SlackPoster;
@@ -150,7 +152,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const r = router;
       closers.push(() => r.close());
     }
-    const ctx: BotContext = { config, redis, router, poster, states, webClient, log };
+    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, states, webClient, log };
     const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])];
 
     if (router !== undefined) {

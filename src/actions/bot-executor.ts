@@ -18,6 +18,8 @@ import { slackFromWebClient } from './slack-port.ts';
 export interface BotActionContext {
   config: Pick<Config, 'redisPrefix' | 'policyFile' | 'clusters' | 'clusterName' | 'redisUrl'>;
   redis: Redis;
+  /** BullMQ's connection, shared with the bot's queues; one is opened (and closed here) when absent. */
+  queueConnection?: Redis;
   states: Pick<ActionStateStore, 'load' | 'save' | 'ttl'>;
   webClient: WebClient;
 }
@@ -64,9 +66,10 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
       }
       return writers.get(cluster);
     });
-  // BullMQ needs its own connection with maxRetriesPerRequest null (blocking commands).
-  const bullRedis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: null });
-  bullRedis.on('error', () => undefined);
+  // BullMQ needs a connection with maxRetriesPerRequest null (blocking commands): the bot's, or our own.
+  const ownConnection = ctx.queueConnection === undefined;
+  const bullRedis = ctx.queueConnection ?? new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: null });
+  if (ownConnection) bullRedis.on('error', () => undefined);
   const cleanup = createDebugCleanup({
     connection: bullRedis,
     prefix,
@@ -91,7 +94,7 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
     async close() {
       await executor.drain();
       await cleanup.close();
-      bullRedis.disconnect();
+      if (ownConnection) bullRedis.disconnect();
     },
   };
 }
