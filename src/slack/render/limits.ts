@@ -1,5 +1,6 @@
 // Slack's Block Kit limits and the helpers that keep every rendered message inside them.
 // https://api.slack.com/reference/block-kit — section text 3,000, button text 75, value 2,000, 50 blocks.
+import { escapeSlack } from '../mrkdwn.ts';
 
 export const LIMITS = {
   blocksPerMessage: 50,
@@ -49,10 +50,8 @@ export function truncate(text: string, max: number, marker = '…'): string {
   return text.slice(0, Math.max(0, max - marker.length)) + marker;
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Escapes the three characters Slack's mrkdwn treats as control characters (src/slack/mrkdwn.ts). */
+export const escapeMrkdwn = escapeSlack;
 
 /** A fenced code block that fits in `max` characters, whatever the content. */
 export function codeBlock(text: string, max: number = LIMITS.sectionText): string {
