@@ -53,6 +53,10 @@ export interface ContainerCtx {
   command: string[];
   args: string[];
   envNames: string[];
+  /** Env entries set to an empty string (or to nothing at all, with no valueFrom): "set but empty". */
+  emptyEnv: string[];
+  /** spec ports (containerPort, with its name when it has one). */
+  ports: { name?: string; port: number }[];
   memoryLimit?: string;
   memoryRequest?: string;
   hasLiveness: boolean;
@@ -61,6 +65,12 @@ export interface ContainerCtx {
   volumeMounts: { name: string; mountPath: string }[];
   /** Logs of the crashed instance (previous, else current), then terminated.message lines. */
   logLines: LogLine[];
+  /**
+   * What capture says about the logs: 'text' (read, something in them), 'empty' (read, and the container wrote
+   * nothing: a string '' in the snapshot) or 'unread' (null or absent: never read, no instance, or the read failed).
+   * Only 'empty' lets a report say "it wrote no logs".
+   */
+  logsRead: 'text' | 'empty' | 'unread';
   events: EventCtx[];
   failing: boolean;
   /** The pod status had an entry for this container. */
@@ -79,6 +89,8 @@ export interface Context {
   restartPolicy: string;
   /** spec.hostNetwork: the pod shares the node's network namespace, so its ports are the node's. */
   hostNetwork: boolean;
+  /** spec.terminationGracePeriodSeconds (30 when unset): how long a SIGTERM'd container gets before SIGKILL. */
+  gracePeriod: number;
   /** spec.serviceAccountName ("default" when unset): who the pod is to the Kubernetes API. */
   serviceAccount: string;
   capturedAt?: string;
@@ -177,6 +189,7 @@ export function buildContext(input: unknown): Context {
     // The crashed instance: the current one when it has just terminated, else the previous one.
     const useCurrent = (terminated !== undefined && cur !== '') || prev === '';
     const logLines = useCurrent ? splitLog(cur, `logs/${name} current`) : splitLog(prev, `logs/${name} previous`);
+    const logsRead = logLines.length > 0 ? 'text' : typeof cl.previous === 'string' || typeof cl.current === 'string' ? 'empty' : 'unread';
     const latest = terminated ?? last;
     const tmsg = latest?.message ?? '';
     if (tmsg !== '') logLines.push(...splitLog(tmsg, `${latest?.source ?? srcBase}.message`));
@@ -194,6 +207,11 @@ export function buildContext(input: unknown): Context {
       command: strList(specC.command),
       args: strList(specC.args),
       envNames: arr(specC.env).map((e) => str(obj(e).name)).filter((s) => s !== ''),
+      emptyEnv: arr(specC.env).map(obj).filter((e) => e.valueFrom === undefined && str(e.value).trim() === '').map((e) => str(e.name)).filter((s) => s !== ''),
+      ports: arr(specC.ports).map(obj).flatMap((p) => {
+        const port = num(p.containerPort);
+        return port === undefined ? [] : [{ port, ...(optStr(p.name) ? { name: str(p.name) } : {}) }];
+      }),
       memoryLimit: optStr(obj(res.limits).memory),
       memoryRequest: optStr(obj(res.requests).memory),
       hasLiveness: probe('livenessProbe') !== undefined,
@@ -201,6 +219,7 @@ export function buildContext(input: unknown): Context {
       probes: { liveness: probe('livenessProbe'), startup: probe('startupProbe'), readiness: probe('readinessProbe') },
       volumeMounts: arr(specC.volumeMounts).map((m) => ({ name: str(obj(m).name), mountPath: str(obj(m).mountPath) })),
       logLines,
+      logsRead,
       events: events.filter((e) => e.container === name),
       failing: false,
       hasStatus: rawStatus !== undefined,
@@ -220,12 +239,15 @@ export function buildContext(input: unknown): Context {
 
   attributeEvents(events, containers);
   for (const c of containers) rankFailing(c, restartPolicy);
+  const podEvents = events.filter((e) => e.container === undefined);
+  blameWarningEvents(containers, podEvents, str(status.phase));
 
   const node = obj(snap.node);
   return {
     namespace: str(meta.namespace) || 'default',
     podName: str(meta.name) || 'unknown-pod',
     hostNetwork: spec.hostNetwork === true,
+    gracePeriod: num(spec.terminationGracePeriodSeconds) ?? 30,
     phase: optStr(status.phase),
     podReason: optStr(status.reason),
     podMessage: optStr(status.message),
@@ -235,7 +257,7 @@ export function buildContext(input: unknown): Context {
     capturedAt: optStr(snap.capturedAt),
     containers,
     events,
-    podEvents: events.filter((e) => e.container === undefined),
+    podEvents,
     nodeConditions: arr(node.conditions).map((c) => {
       const o = obj(c);
       return { type: str(o.type), status: str(o.status), reason: str(o.reason), message: str(o.message) };
@@ -259,17 +281,43 @@ function workloadOf(owners: unknown, ownerRefs: unknown): string | undefined {
   return `${kind.toLowerCase()}/${name}`;
 }
 
+// Waiting reasons that are a container's normal way up, not a failure.
+const BENIGN_WAITING = /^(?:ContainerCreating|PodInitializing|Pending|Waiting)?$/;
+// Older kubelets (and transcriptions of them) put free text in the reason: "Back-off 5m0s restarting failed
+// container=api …", "Error: failed to start container", "Failed to pull image". Any such wording is a failure.
+const FAILURE_WORDS = /back-?off|crash|err|fail|invalid|cannot|can't|unable|denied|not found|killed|oom/i;
+
+/** A termination that is a crash: a non-zero exit, a kill signal or an error-shaped reason. */
+export function isCrash(t: Termination | undefined): boolean {
+  if (!t) return false;
+  return (t.exitCode !== undefined && t.exitCode !== 0) || (t.signal !== undefined && t.signal !== 0) || /OOMKilled|Error|ContainerCannotRun|StartError|DeadlineExceeded/.test(t.reason);
+}
+
+// An init container still running a wait loop on a name it cannot find (`until nslookup db; do echo waiting for db`):
+// the pod never gets past Init although nothing exits. Its repeated wait lines are the evidence.
+const WAIT_LOOP = /\bwaiting for\b|can't resolve|bad address|\bNXDOMAIN\b|could not resolve|no such host|not (?:yet )?(?:ready|available|found)|connection refused/i;
+
+function waitLoop(c: ContainerCtx): boolean {
+  if (c.type !== 'init' || !c.runningSince || c.ready === true) return false;
+  const tail = c.logLines.slice(-12);
+  return tail.length >= 3 && tail.filter((l) => WAIT_LOOP.test(l.text)).length >= 3;
+}
+
 function rankFailing(c: ContainerCtx, restartPolicy: string): void {
   let rank = 0;
   const w = c.waiting?.reason ?? '';
   if (ERROR_WAITING_REASONS.has(w)) rank = 3;
+  else if (!BENIGN_WAITING.test(w) && FAILURE_WORDS.test(`${w} ${c.waiting?.message ?? ''}`)) rank = 3;
   const t = c.terminated;
   if (t && (t.exitCode ?? 0) !== 0 && c.type !== 'ephemeral') rank = Math.max(rank, 2);
   if (t && t.exitCode === 0 && c.type === 'main' && restartPolicy === 'Always') rank = Math.max(rank, 2);
-  if (c.restartCount > 0 && c.last) rank = Math.max(rank, c.runningSince ? 1 : 2);
+  // Caught between two crashes: running again, its last run a crash. Not ready yet, it is as failing as in back-off.
+  if (c.last && (c.restartCount > 0 || isCrash(c.last))) rank = Math.max(rank, c.runningSince && (c.ready !== false || !isCrash(c.last)) ? 1 : 2);
   // A transcription without container statuses: the logs are all there is to go on.
   if (rank === 0 && !c.hasStatus && c.logLines.length > 0) rank = 1;
   if (rank === 0 && c.events.some((e) => e.reason === 'BackOff' || /failed liveness probe|failed startup probe/.test(e.message))) rank = 1;
+  if (rank === 0 && c.events.some((e) => e.type === 'Warning' && !BENIGN_WARNING.test(`${e.reason} ${e.message}`))) rank = 1;
+  if (rank === 0 && waitLoop(c)) rank = 1;
   // An init container that finally completed is done, whatever it went through before.
   if (c.type === 'init' && t?.exitCode === 0 && !c.waiting) rank = 0;
   // A failing init container blocks everything after it: it is the one to name.
@@ -278,15 +326,28 @@ function rankFailing(c: ContainerCtx, restartPolicy: string): void {
   c.failRank = rank * 1000 + Math.min(c.restartCount, 999);
 }
 
-const cache = new WeakMap<object, Context>();
-/** The context of a snapshot, computed once per snapshot object and shared by all rules. */
+// Warnings that do not explain a failing pod: readiness (the container is up), scheduling niceties, DNS config
+// chatter, throttled image pulls that then succeeded.
+const BENIGN_WARNING = /^(?:Unhealthy Readiness|DNSConfigForming|FailedToUpdateEndpoint|NodeNotReady|FailedGetResourceMetric|FailedComputeMetricsReplicas|ProbeWarning)\b/;
+const POD_FAILURE_EVENT = /^(?:Failed|FailedCreatePodSandBox|FailedCreatePodContainer|FailedPostStartHook|FailedPreStopHook|FailedKillPod|FailedSync|FailedMount|FailedAttachVolume|FailedMapVolume|InspectFailed|ErrImageNeverPull|BackOff|FailedValidation|Evicted|OutOfmemory|OutOfcpu|UnexpectedAdmissionError|NetworkNotReady)$/;
+
+/**
+ * A pod whose only account of its failure is a pod-level Warning event (a sandbox that never starts, a first
+ * container the runtime refuses, a volume that never mounts): when no container is failing yet, the container
+ * that is not coming up (the first unfinished init container, else the first main one that is not running) is.
+ */
+function blameWarningEvents(containers: ContainerCtx[], podEvents: EventCtx[], phase: string): void {
+  if (phase === 'Succeeded' || containers.some((c) => c.failing)) return;
+  const telling = podEvents.filter((e) => e.type !== 'Normal' && e.kind !== 'Node' && POD_FAILURE_EVENT.test(e.reason) && !BENIGN_WARNING.test(`${e.reason} ${e.message}`));
+  if (telling.length === 0) return;
+  const notUp = (c: ContainerCtx) => !(c.ready === true || (c.runningSince !== undefined && c.type !== 'init') || (c.type === 'init' && c.terminated?.exitCode === 0));
+  const target = containers.find((c) => c.type === 'init' && notUp(c)) ?? containers.find((c) => c.type === 'main' && notUp(c));
+  if (!target) return;
+  target.failing = true;
+  target.failRank = (target.type === 'init' ? 2 : 1) * 1000;
+}
+
+/** The context of a snapshot. diagnose() builds it once and hands it to every rule. */
 export function contextOf(snapshot: Snapshot | unknown): Context {
-  if (typeof snapshot === 'object' && snapshot !== null) {
-    const hit = cache.get(snapshot);
-    if (hit) return hit;
-    const ctx = buildContext(snapshot);
-    cache.set(snapshot, ctx);
-    return ctx;
-  }
   return buildContext(snapshot);
 }

@@ -1,6 +1,7 @@
 // snapshot -> report. Normalizes defensively, runs every rule (a throwing rule becomes a report
 // error), ranks findings and redacts every string of the result. Never throws.
-import type { Finding, Gap, Report, Rule } from './types.ts';
+import type { Alternative, Finding, Gap, Report, Rule } from './types.ts';
+import { fixKindOf } from './fix-kind.ts';
 import { CAUSE_IDS } from './types.ts';
 import { arr, contextOf, obj, str, type Context } from './context.ts';
 import { RULES } from './registry.ts';
@@ -66,13 +67,30 @@ function changeFinding(ctx: Context, report: Report, primary: Finding): Finding 
   };
 }
 
+/** How close a runner-up's confidence must be to the primary's for the report to say "Y also fits". */
+const CLOSE = 0.1;
+
+/** Other causes of the primary container that fit almost as well: honest uncertainty, best first. */
+export function alternativesOf(findings: Finding[]): Alternative[] {
+  const primary = findings[0];
+  if (!primary || primary.cause === 'unknown') return [];
+  const seen = new Set<string>([primary.cause]);
+  const out: Alternative[] = [];
+  for (const f of findings.slice(1)) {
+    if (f.container !== primary.container || seen.has(f.cause) || f.cause === 'unknown' || primary.confidence - f.confidence > CLOSE) continue;
+    seen.add(f.cause);
+    out.push({ cause: f.cause, container: f.container, confidence: f.confidence, title: f.title });
+  }
+  return out.slice(0, 2);
+}
+
 function run(snapshot: unknown, rules: readonly Rule[]): Report {
   const ctx = contextOf(snapshot);
   const errors: Report['errors'] = [];
   const raw: Finding[] = [];
   for (const rule of rules) {
     try {
-      const found = rule.evaluate(snapshot as Parameters<Rule['evaluate']>[0]);
+      const found = rule.evaluate(ctx, snapshot);
       if (Array.isArray(found)) raw.push(...found);
     } catch (e) {
       errors.push({ rule: rule.id, message: errorMessage(e) });
@@ -86,6 +104,8 @@ function run(snapshot: unknown, rules: readonly Rule[]): Report {
     gaps: gapsOf(snapshot),
     errors,
   };
+  for (const f of report.findings) f.fix = { ...f.fix, fixKind: fixKindOf(f) };
+  report.alternatives = alternativesOf(report.findings);
   if (ctx.phase) report.pod.phase = ctx.phase;
   if (ctx.nodeName) report.pod.node = ctx.nodeName;
   if (ctx.capturedAt) report.capturedAt = ctx.capturedAt;
@@ -109,6 +129,7 @@ export function diagnose(snapshot: unknown, rules: readonly Rule[] = RULES): Rep
       schemaVersion: 1,
       pod: { namespace: 'default', name: 'unknown-pod' },
       findings: [],
+      alternatives: [],
       timeline: [],
       gaps: [],
       errors: [{ rule: 'engine', message: `The snapshot could not be read: ${errorMessage(e)}` }],

@@ -1,5 +1,5 @@
 import type { CauseId, Evidence, Finding, Fix, Rule } from './types.ts';
-import { contextOf, type Context, type ContainerCtx } from './context.ts';
+import type { Context, ContainerCtx } from './context.ts';
 import { fixFor, type FixDetail } from './fixes.ts';
 
 export function makeFinding(
@@ -31,8 +31,7 @@ export function failing(ctx: Context): ContainerCtx[] {
 export function perFailingContainer(id: string, evaluateContainer: (ctx: Context, c: ContainerCtx) => Finding | undefined): Rule {
   return {
     id,
-    evaluate(snapshot) {
-      const ctx = contextOf(snapshot);
+    evaluate(ctx) {
       return failing(ctx).flatMap((c) => evaluateContainer(ctx, c) ?? []);
     },
   };

@@ -1,6 +1,7 @@
 // The engine's public contract: what a snapshot holds and what a report says.
 // Kubernetes models are imported as types only; diagnostics/ never talks to a cluster.
 import type { CoreV1Event, V1Pod, V1PodTemplateSpec, V1NodeCondition } from '@kubernetes/client-node';
+import type { Context } from './context.ts';
 
 /** Cause ids: the public contract from shared/cause-taxonomy.md. */
 export const CAUSE_IDS = [
@@ -107,7 +108,22 @@ export interface FixCommand {
   command: string;
 }
 
+/**
+ * What the fix changes, machine-readable and finer than `kind`: a probe kill is fixed by a port, a protocol, a path or
+ * its timing; a missing reference by a key or an object. Scored in the corpus alongside the cause.
+ */
+export const FIX_KINDS = [
+  'probe-port', 'probe-protocol', 'probe-timing', 'probe-path',
+  'memory-limit', 'missing-key', 'missing-reference', 'set-env', 'provide-file', 'fix-config', 'reach-dependency',
+  'dns-name', 'install-dependency', 'file-permissions', 'free-port', 'wrong-command', 'make-executable', 'image-arch',
+  'native-crash', 'image-reference', 'run-as-job', 'volume', 'credentials', 'rbac', 'certificates', 'free-disk', 'code',
+  'rollback', 'debug',
+] as const;
+export type FixSpecificKind = (typeof FIX_KINDS)[number];
+
 interface FixBase {
+  /** Finer than `kind`: what exactly to change (see FIX_KINDS). Always set on a Report's findings. */
+  fixKind?: FixSpecificKind;
   /** The concrete change, one sentence. */
   summary: string;
   /** Further steps, in order. */
@@ -187,6 +203,14 @@ export interface RolloutChange {
   crashesBeganAfter: boolean;
 }
 
+/** A runner-up cause close enough to the primary one that the report says "likely X; Y also fits". */
+export interface Alternative {
+  cause: CauseId;
+  container: string;
+  confidence: number;
+  title: string;
+}
+
 export interface Report {
   /** Version of this JSON shape. */
   schemaVersion: 1;
@@ -194,6 +218,11 @@ export interface Report {
   capturedAt?: string;
   /** Primary first. Empty for a healthy pod. */
   findings: Finding[];
+  /**
+   * Other causes of the primary container that fit almost as well as the primary one (confidence within 0.1),
+   * best first; empty when the primary cause stands clear. Also listed among `findings`.
+   */
+  alternatives?: Alternative[];
   timeline: BackoffTimeline[];
   change?: RolloutChange;
   /** What capture could not read, copied from the snapshot. */
@@ -202,8 +231,12 @@ export interface Report {
   errors: { rule: string; message: string }[];
 }
 
-/** A rule looks at a snapshot and returns zero or more findings. It must not throw, but if it does the engine reports it. */
+/**
+ * A rule looks at the snapshot's normalized Context (built once by diagnose()) and returns zero or more findings.
+ * The raw snapshot is passed too, for the few facts the Context does not carry (capture gaps). It must not throw,
+ * but if it does the engine reports it.
+ */
 export interface Rule {
   id: string;
-  evaluate(snapshot: Snapshot): Finding[];
+  evaluate(ctx: Context, snapshot: unknown): Finding[];
 }

@@ -2,7 +2,7 @@
 // kubelet says so in the waiting reason CreateContainerConfigError, in "Failed" events, or in
 // FailedMount events for configMap/secret volumes.
 import type { Evidence, Finding, Fix, Rule } from '../types.ts';
-import { contextOf, type Context, type ContainerCtx, type EventCtx } from '../context.ts';
+import { type Context, type ContainerCtx, type EventCtx } from '../context.ts';
 import { compact, eventEvidence, waitingEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { describePod } from '../fix-commands.ts';
@@ -135,4 +135,4 @@ function refFix(ctx: Context, ref: Ref | undefined): Fix {
   };
 }
 
-export const configRefRule: Rule = { id: 'config-ref-missing', evaluate: (s) => evaluate(contextOf(s)) };
+export const configRefRule: Rule = { id: 'config-ref-missing', evaluate: (ctx) => evaluate(ctx) };

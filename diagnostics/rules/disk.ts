@@ -1,7 +1,7 @@
 // disk-full from the cluster's side: ephemeral-storage evictions and node DiskPressure.
 // "No space left on device" in a log is matched by the log-pattern library.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context } from '../context.ts';
+import { type Context } from '../context.ts';
 import { eventEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 
@@ -24,4 +24,4 @@ function evaluate(ctx: Context): Finding[] {
     evicted || events.length > 0 ? `Pod ${ctx.podName} was evicted: ephemeral storage ran out` : `Node ${ctx.nodeName ?? ''} is under DiskPressure`, evidence)];
 }
 
-export const diskRule: Rule = { id: 'disk-full', evaluate: (s) => evaluate(contextOf(s)) };
+export const diskRule: Rule = { id: 'disk-full', evaluate: (ctx) => evaluate(ctx) };

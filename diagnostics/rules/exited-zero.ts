@@ -1,7 +1,7 @@
 // exited-zero: the container finishes successfully and restartPolicy Always restarts it forever.
 // A Job's Completed container (restartPolicy OnFailure/Never) is not a crash loop.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context } from '../context.ts';
+import { type Context } from '../context.ts';
 import { lastTermination, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { selectLogMatch } from '../patterns/match.ts';
@@ -27,4 +27,4 @@ function evaluate(ctx: Context): Finding[] {
   return out;
 }
 
-export const exitedZeroRule: Rule = { id: 'exited-zero', evaluate: (s) => evaluate(contextOf(s)) };
+export const exitedZeroRule: Rule = { id: 'exited-zero', evaluate: (ctx) => evaluate(ctx) };

@@ -1,7 +1,7 @@
 // image-pull-failure: ErrImagePull, ImagePullBackOff, InvalidImageName and the kubelet's pull events.
 // A pull error mentioning "unauthorized" or "x509" is still an image-pull failure: the status says so.
 import type { Evidence, Finding, Rule } from '../types.ts';
-import { contextOf, type Context } from '../context.ts';
+import { type Context } from '../context.ts';
 import { eventEvidence, waitingEvidence } from '../evidence.ts';
 import { makeFinding } from '../finding.ts';
 import { fixFor } from '../fixes.ts';
@@ -59,4 +59,4 @@ function evaluate(ctx: Context): Finding[] {
   return out;
 }
 
-export const imagePullRule: Rule = { id: 'image-pull-failure', evaluate: (s) => evaluate(contextOf(s)) };
+export const imagePullRule: Rule = { id: 'image-pull-failure', evaluate: (ctx) => evaluate(ctx) };

@@ -2,7 +2,7 @@
 // of the crashed instance (and the termination message). Confidence follows the signature's
 // weight, always below the status- and event-based rules.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type ContainerCtx, type Context, type LogLine } from '../context.ts';
+import type { ContainerCtx, Context, LogLine } from '../context.ts';
 import { logEvidence, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { LOG_PATTERNS } from '../patterns/index.ts';
@@ -102,10 +102,12 @@ function evaluate(ctx: Context): Finding[] {
   for (const c of failing(ctx)) {
     let m = selectLogMatch(c.logLines);
     if (!m) {
-      const eventLines: LogLine[] = c.events.map((e, i) => ({ text: e.message, line: i + 1, source: `event ${e.reason}` }));
+      // The container's own events, then pod-level Warning events (the only account of a pod that never started).
+      const events = [...c.events, ...(c.restartCount === 0 ? ctx.podEvents.filter((e) => e.type === 'Warning') : [])];
+      const eventLines: LogLine[] = events.map((e, i) => ({ text: e.message, line: i + 1, source: `event ${e.reason}` }));
       m = selectLogMatch(eventLines, EVENT_PATTERNS);
       if (m) {
-        const e = c.events[m.index];
+        const e = events[m.index];
         out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight) - 0.1, `"${c.name}": ${m.title}`,
           [...statusEvidence(c), { kind: 'event', source: `event ${e?.reason ?? ''}${e && e.count > 1 ? ` ×${e.count}` : ''}`, text: m.line.text }], undefined, { subject: m.subject }));
       }
@@ -128,4 +130,4 @@ function adviceFor(ctx: Context, c: ContainerCtx, cause: string, line: string): 
   return undefined;
 }
 
-export const logsRule: Rule = { id: 'log-patterns', evaluate: (s) => evaluate(contextOf(s)) };
+export const logsRule: Rule = { id: 'log-patterns', evaluate: (ctx) => evaluate(ctx) };

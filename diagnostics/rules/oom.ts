@@ -1,7 +1,7 @@
 // oom-killed: only the kubelet's reason OOMKilled (or the node OOM killer's own events) means OOM.
 // A bare exit 137 is any SIGKILL: a liveness kill, a preStop timeout, a manual kill.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context, type ContainerCtx, type EventCtx } from '../context.ts';
+import { type Context, type ContainerCtx, type EventCtx } from '../context.ts';
 import { compact, eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { fixFor } from '../fixes.ts';
@@ -43,4 +43,4 @@ function evaluate(ctx: Context): Finding[] {
   return out;
 }
 
-export const oomRule: Rule = { id: 'oom-killed', evaluate: (s) => evaluate(contextOf(s)) };
+export const oomRule: Rule = { id: 'oom-killed', evaluate: (ctx) => evaluate(ctx) };

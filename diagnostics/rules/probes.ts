@@ -3,6 +3,7 @@
 // the log is the probe's view of a slow or hung app, not a dependency problem.
 import type { Evidence, Finding, Rule } from '../types.ts';
 import { obj, num, str, type Context, type ContainerCtx } from '../context.ts';
+import { probeAdvice } from './probe-fix.ts';
 import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
 import { makeFinding, perFailingContainer } from '../finding.ts';
 import { describePod, logsPrevious, showSpec } from '../fix-commands.ts';
@@ -26,43 +27,52 @@ function probeText(p: Record<string, unknown>): string {
   return parts.join(', ');
 }
 
-// The port an app says it serves on: "Listening on :8080", "Server Running: http://host:8080", "Tomcat started on
-// port(s): 8080", "Uvicorn running on http://0.0.0.0:8000", "Now listening on: http://[::]:80", "listening on port 3000".
-const LISTEN_RE = /\b(?:[Ll]istening|[Ll]isten|[Rr]unning|[Ss]tarted|[Ss]erving|[Bb]ound)\b[^\n]{0,80}?(?:https?:\/\/[^\s/]*?:|(?:^|[\s(=])(?:0\.0\.0\.0|\[::\]|::|\*|localhost|127\.0\.0\.1)?:|\bport(?:\(s\))?:?\s*)(\d{2,5})\b/;
-const REFUSED_PORT_RE = /(?:dial tcp |Get "?https?:\/\/)[^\s:"]+:(\d{2,5})\b[^\n]*connection refused|connection refused[^\n]*:(\d{2,5})\b/;
+// What an app logs while it is still coming up or catching up: the kubelet's kill interrupts it.
+const STILL_STARTING = /\b(?:starting|initiali[sz]ing|loading|migrating|recovering|recovery|replaying|warming|bootstrapping|compacting|rebuilding|indexing|syncing|catching up|waiting for|opening|scanning|upgrading)\b/i;
 
-/** When the probe is refused on one port while the app logged that it serves another, the probe points at the wrong port. */
-function portMismatch(c: ContainerCtx, spec: Record<string, unknown> | undefined, failMsg: string): { probePort: string; appPort: string; line: string } | undefined {
-  const refused = REFUSED_PORT_RE.exec(failMsg);
-  const specPort = str(obj(spec?.httpGet).port) || str(obj(spec?.tcpSocket).port);
-  const probePort = (refused?.[1] ?? refused?.[2]) || (/^\d+$/.test(specPort) ? specPort : '');
-  if (!refused || probePort === '') return undefined;
-  let found: { appPort: string; line: string } | undefined;
-  for (const l of c.logLines) {
-    // A client's port ("started, connecting to redis port 6379") is not where the app serves.
-    if (/connect|dial|upstream|backend|proxy(?:ing)? to|redirect/i.test(l.text)) continue;
-    const m = LISTEN_RE.exec(l.text);
-    if (!m?.[1]) continue;
-    if (m[1] === probePort) return undefined;
-    found ??= { appPort: m[1], line: m[0].trim() };
-  }
-  return found ? { probePort, ...found } : undefined;
+/**
+ * A probe kill whose events have expired: a non-OOM SIGTERM/SIGKILL exit of a container restarted in place with a
+ * liveness or startup probe. More likely when the run lasted what the probe allows (initialDelaySeconds +
+ * failureThreshold × periodSeconds, within a period, plus the grace period for a SIGKILL) or the app was still starting.
+ */
+function inferredKill(ctx: Context, c: ContainerCtx): { probe: 'liveness' | 'startup'; confidence: number; why: string } | undefined {
+  if (!c.hasLiveness && !c.hasStartup) return undefined;
+  const t = lastTermination(c);
+  if (!t || c.restartCount === 0 || t.reason === 'OOMKilled') return undefined;
+  const sig = t.exitCode === 137 || t.signal === 9 ? 'SIGKILL' : t.exitCode === 143 || t.signal === 15 ? 'SIGTERM' : undefined;
+  if (!sig) return undefined;
+  if (ctx.events.some((e) => /^(?:OOMKilling|SystemOOM|Evicted|Preempting|NodeShutdown)$/.test(e.reason))) return undefined;
+  const run = t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : undefined;
+  const fits = (spec: Record<string, unknown> | undefined) => {
+    if (!spec || run === undefined || !Number.isFinite(run)) return false;
+    const period = num(spec.periodSeconds) ?? 10;
+    const budget = (num(spec.initialDelaySeconds) ?? 0) + (num(spec.failureThreshold) ?? 3) * period;
+    return run >= budget - period && run <= budget + period + (sig === 'SIGKILL' ? ctx.gracePeriod : 0);
+  };
+  const probe: 'liveness' | 'startup' = c.hasStartup && (fits(c.probes.startup) || !c.hasLiveness) ? 'startup' : 'liveness';
+  const timed = fits(c.probes[probe]);
+  const tail = c.logLines.filter((l) => !l.source.endsWith('.message')).slice(-3);
+  const starting = tail.some((l) => STILL_STARTING.test(l.text));
+  const why = timed ? `its run (${Math.round(run ?? 0)} s) matches what the ${probe} probe allows` : starting ? 'it was still starting when it was stopped' : `it was stopped by ${sig} with a ${probe} probe defined`;
+  return { probe, confidence: timed || starting ? 0.86 : 0.72, why };
 }
 
 function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   const kills = c.events.filter((e) => (e.reason === 'Killing' || e.reason === 'Unhealthy' || e.reason === '') && KILL_RE.test(e.message));
   const unhealthy = c.events.filter((e) => e.reason === 'Unhealthy' && UNHEALTHY_RE.test(e.message));
-  if (kills.length === 0 && unhealthy.length === 0) return undefined;
+  const inferred = kills.length === 0 && unhealthy.length === 0 ? inferredKill(ctx, c) : undefined;
+  if (kills.length === 0 && unhealthy.length === 0 && !inferred) return undefined;
   const t = lastTermination(c);
   const code = t?.exitCode;
-  const kindOf = (kills[0] && KILL_RE.exec(kills[0].message)?.[1]) ?? (unhealthy[0] && UNHEALTHY_RE.exec(unhealthy[0].message)?.[1]) ?? 'liveness';
+  const kindOf = inferred?.probe ?? (kills[0] && KILL_RE.exec(kills[0].message)?.[1]) ?? (unhealthy[0] && UNHEALTHY_RE.exec(unhealthy[0].message)?.[1]) ?? 'liveness';
   const probe: 'liveness' | 'startup' = kindOf.toLowerCase() === 'startup' ? 'startup' : 'liveness';
   // A probe kill ends in SIGTERM (143), SIGKILL after the grace period (137), or a clean exit
   // (0) from apps that handle SIGTERM. Another exit code means the app died on its own first.
   const killShaped = code === undefined || code === 137 || code === 143 || code === 0 || code === 130 || t?.signal === 9 || t?.signal === 15;
   let confidence: number;
   const killCount = kills.reduce((n, e) => n + e.count, 0);
-  if (kills.length > 0) confidence = killShaped ? 0.93 : killCount >= Math.max(1, c.restartCount / 2) ? 0.86 : 0.6;
+  if (inferred) confidence = inferred.confidence;
+  else if (kills.length > 0) confidence = killShaped ? 0.93 : killCount >= Math.max(1, c.restartCount / 2) ? 0.86 : 0.6;
   else if (c.restartCount > 0 && (code === 137 || code === 143)) confidence = 0.86;
   else if (c.restartCount > 0 && code === 0) confidence = 0.8;
   else confidence = 0.5;
@@ -73,38 +83,31 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
     ...kills.slice(-1).map(eventEvidence),
   ];
   if (spec) evidence.push({ kind: 'spec', source: `spec.containers[${c.name}].${probe}Probe`, text: probeText(spec) });
+  if (c.ports.length > 0) evidence.push({ kind: 'spec', source: `spec.containers[${c.name}].ports`, text: c.ports.map((p) => `${p.name ? `${p.name}: ` : ''}${p.port}`).join(', ') });
   const lastRun = t?.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : undefined;
   // A container that ran far longer than the probe gives it to come up did start: it stopped answering later.
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
-  const budget = spec ? num(spec.initialDelaySeconds, 0) + num(spec.periodSeconds, 10) * num(spec.failureThreshold, 3) : 30;
+  const budget = spec ? (num(spec.initialDelaySeconds) ?? 0) + (num(spec.periodSeconds) ?? 10) * (num(spec.failureThreshold) ?? 3) : 30;
   const ranLong = probe === 'liveness' && lastRun !== undefined && Number.isFinite(lastRun) && lastRun > Math.max(180, 3 * budget);
   const slowStart = probe === 'liveness' && !c.hasStartup && !ranLong;
   const suggested: 'liveness' | 'startup' = slowStart ? 'startup' : probe;
   const failMsg = unhealthy[unhealthy.length - 1]?.message.replace(UNHEALTHY_RE, '').replace(/^:\s*/, '') ?? '';
   // Any Unhealthy event of this probe kind may carry the refused port (readiness shares the port but not the kill).
-  const mismatch = portMismatch(c, spec, unhealthy.map((e) => e.message).join('\n'));
+  const advice = probeAdvice(c, { probe, spec, messages: [...unhealthy, ...kills].map((e) => e.message), lastRun, ranLong, slowStart });
+  const title = inferred
+    ? `The kubelet most likely kills "${c.name}" through its ${probe} probe: ${inferred.why} (the probe events have expired or were not captured)`
+    : `The kubelet kills "${c.name}" because its ${probe} probe fails${failMsg ? `: ${failMsg.slice(0, 120)}` : ''}`;
   return makeFinding(
-    ctx, c, 'liveness-probe-failed', confidence,
-    `The kubelet kills "${c.name}" because its ${probe} probe fails${failMsg ? `: ${failMsg.slice(0, 120)}` : ''}`,
-    evidence,
+    ctx, c, 'liveness-probe-failed', confidence, title, evidence,
     {
-      kind: 'tune-probe', probe: suggested,
-      summary: mismatch
-        ? `Point the ${probe} probe of ${c.name} at port ${mismatch.appPort}: it checks port ${mismatch.probePort}, where nothing listens (connection refused), while the app logs "${mismatch.line.slice(0, 100)}"; or make the app listen on ${mismatch.probePort}.`
-        : ranLong
-        ? `${c.name} ran ${Math.round(lastRun ?? 0)} s before the liveness probe killed it, so it did start and then stopped answering: find why (a hang, CPU throttling, long GC pauses, a health check that waits on a slow dependency), and raise timeoutSeconds${spec ? ` (now ${num(spec.timeoutSeconds, 1)} s)` : ''}/failureThreshold if it is only slow under load.`
-        : slowStart
-        ? `Give ${c.name} time to start: add a startupProbe (or raise initialDelaySeconds) so the liveness probe only runs once the app is up${lastRun !== undefined && Number.isFinite(lastRun) ? ` (last run lasted ${Math.round(lastRun)} s)` : ''}; check the probe path and port.`
-        : `Fix the ${probe} probe of ${c.name}: check its path/port and raise timeoutSeconds/failureThreshold, or fix what makes the endpoint fail.`,
+      kind: 'tune-probe', probe: advice.fixKind === 'probe-timing' ? suggested : probe, fixKind: advice.fixKind,
+      summary: advice.summary,
       steps: [
-        'Check that the probe path and port answer from inside the pod.',
+        inferred ? `Confirm the kill: kubectl get events -n ${ctx.namespace} --field-selector involvedObject.name=${ctx.podName} shows "Liveness probe failed"/"Startup probe failed" while it happens.` : 'Check that the probe path and port answer from inside the pod.',
         'Raise timeoutSeconds and failureThreshold if the app is slow under load.',
         'Do not make liveness depend on downstream services; use readiness for that.',
       ],
       commands: [describePod(ctx), logsPrevious(ctx, c), showSpec(ctx, c, `${probe}Probe`)],
-      snippet: slowStart
-        ? 'startupProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n  periodSeconds: 10\n  failureThreshold: 30   # up to 300 s to start\nlivenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n  timeoutSeconds: 5\n  failureThreshold: 3'
-        : `${probe}Probe:\n  initialDelaySeconds: 30\n  timeoutSeconds: 5\n  periodSeconds: 10\n  failureThreshold: 6`,
+      snippet: advice.snippet,
     },
   );
 }

@@ -1,7 +1,7 @@
 // Fatal signals in the exit code: 139 (SIGSEGV) is a segfault; 134 (SIGABRT) is the app aborting
 // (assert, C++ terminate, Node.js fatal error). Both yield to a more specific log line.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context } from '../context.ts';
+import { type Context } from '../context.ts';
 import { lastTermination, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 
@@ -19,4 +19,4 @@ function evaluate(ctx: Context): Finding[] {
   return out;
 }
 
-export const signalsRule: Rule = { id: 'fatal-signal', evaluate: (s) => evaluate(contextOf(s)) };
+export const signalsRule: Rule = { id: 'fatal-signal', evaluate: (ctx) => evaluate(ctx) };

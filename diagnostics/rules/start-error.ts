@@ -6,6 +6,7 @@ import type { Context, ContainerCtx } from '../context.ts';
 import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
 import { makeFinding, perFailingContainer } from '../finding.ts';
 
+const POD_START_EVENT = /^(?:Failed|FailedCreatePodSandBox|FailedCreatePodContainer|FailedStart|FailedSync)$/;
 const START_REASONS = /^(?:StartError|ContainerCannotRun|RunContainerError|CreateContainerError)$/;
 
 export interface StartClass { cause: CauseId; title: string; subject?: string }
@@ -40,6 +41,13 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
   if (t && (START_REASONS.test(t.reason) || t.exitCode === 128 || t.exitCode === 127 || t.exitCode === 126) && t.message) sources.push({ text: t.message, evidence: statusEvidence(c) });
   for (const e of c.events) {
     if (e.reason === 'Failed' || e.reason === 'FailedCreatePodContainer') sources.push({ text: e.message, evidence: [...statusEvidence(c), eventEvidence(e)] });
+  }
+  // Pod-level Warning events are first-class evidence: a sandbox or first container the runtime never starts says
+  // why only there ("container init was OOM-killed (memory limit too low?)"), in the words a terminated state uses.
+  if (c.restartCount === 0 || !t) {
+    for (const e of ctx.podEvents) {
+      if (e.type !== 'Normal' && POD_START_EVENT.test(e.reason)) sources.push({ text: e.message, evidence: [...statusEvidence(c), eventEvidence(e)] });
+    }
   }
   for (const s of sources) {
     const cls = classifyStartMessage(s.text);

@@ -2,8 +2,8 @@
 // the status holds, and recommends the sleep-override or a debug copy. The engine drops it when
 // another rule explains the same container.
 import type { Finding, Rule } from '../types.ts';
-import { arr, contextOf, obj, str, type Context, type ContainerCtx } from '../context.ts';
-import { lastTermination, statusEvidence } from '../evidence.ts';
+import { arr, obj, str, type Context, type ContainerCtx } from '../context.ts';
+import { eventEvidence, lastTermination, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 
 function describeExit(c: ContainerCtx): string {
@@ -19,12 +19,14 @@ function describeExit(c: ContainerCtx): string {
 function evaluate(ctx: Context, snapshot: unknown): Finding[] {
   const gaps = arr(obj(snapshot).gaps).map(obj);
   return failing(ctx).map((c) => {
-    const noLogs = c.logLines.length === 0;
     const gap = gaps.find((g) => str(g.what).includes(`logs/${c.name}`));
-    const logNote = gap ? `; its logs could not be read (${str(gapReason(gap))})` : noLogs ? '; it wrote no logs' : '';
+    // "Wrote no logs" is a fact only when the logs were read and came back empty; unread logs say nothing.
+    const logNote = gap ? `; its logs could not be read (${str(gapReason(gap))})` : c.logsRead === 'empty' ? '; it wrote no logs' : c.logsRead === 'unread' ? '; its logs were not read' : '';
+    // A pod-level Warning event may be the only account of the failure: it is evidence even when no rule reads it.
+    const warnings = [...c.events, ...ctx.podEvents].filter((e) => e.type === 'Warning' && e.reason !== 'BackOff').slice(-2);
     return makeFinding(ctx, c, 'unknown', 0.05,
-      `No evidence explains why "${c.name}" crashes${describeExit(c)}${logNote}`,
-      [...statusEvidence(c), ...(gap ? [{ kind: 'status' as const, source: `gap ${str(gap.what)}`, text: str(gap.reason) }] : [])]);
+      `No evidence explains why "${c.name}" ${c.restartCount > 0 || lastTermination(c) ? 'crashes' : 'fails to start'}${describeExit(c)}${logNote}`,
+      [...statusEvidence(c), ...warnings.map(eventEvidence), ...(gap ? [{ kind: 'status' as const, source: `gap ${str(gap.what)}`, text: str(gap.reason) }] : [])]);
   });
 }
 
@@ -32,4 +34,4 @@ function gapReason(g: Record<string, unknown>): string {
   return str(g.reason) || 'unknown reason';
 }
 
-export const unknownRule: Rule = { id: 'unknown', evaluate: (s) => evaluate(contextOf(s), s) };
+export const unknownRule: Rule = { id: 'unknown', evaluate: (ctx, s) => evaluate(ctx, s) };

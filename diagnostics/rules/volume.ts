@@ -1,7 +1,7 @@
 // volume-mount-failure: FailedMount / FailedAttachVolume / FailedMapVolume events, a missing PVC,
 // unbound claims. ConfigMap and Secret volumes that are missing are config-ref-missing instead.
 import type { Finding, Rule } from '../types.ts';
-import { contextOf, type Context, type EventCtx } from '../context.ts';
+import { type Context, type EventCtx } from '../context.ts';
 import { compact, eventEvidence, waitingEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { parseRef, stuckRefVolume } from './config-ref.ts';
@@ -75,4 +75,4 @@ function evaluate(ctx: Context): Finding[] {
     `Volume ${vol ? `"${vol}" ` : ''}of pod ${ctx.podName} cannot be attached or mounted: ${why}`, ev, undefined, { subject: vol, advice: hint?.advice })];
 }
 
-export const volumeRule: Rule = { id: 'volume-mount-failure', evaluate: (s) => evaluate(contextOf(s)) };
+export const volumeRule: Rule = { id: 'volume-mount-failure', evaluate: (ctx) => evaluate(ctx) };

@@ -6,7 +6,7 @@ import { ClusterError } from './types.ts';
 import type { CaptureOptions, CaptureSnapshot, ClusterGateway, LogOptions } from './types.ts';
 import { gapReason, isNoPreviousInstance } from './errors.ts';
 import { formatLabelSelector, revisionsFromControllerRevisions, revisionsFromReplicaSets } from './history.ts';
-import { containersToRead, hasRun } from './pod-health.ts';
+import { containersToRead, hasRun, isBackingOff } from './pod-health.ts';
 
 export const DEFAULT_TAIL_LINES = 200;
 export const DEFAULT_LIMIT_BYTES = 256 * 1024;
@@ -40,8 +40,9 @@ async function captureLogs(gateway: ClusterGateway, pod: V1Pod, namespace: strin
       const entry: ContainerLogs = { previous: null, current: null };
       logs[c.name] = entry;
       const status = c.status;
-      if (!hasRun(status)) return; // never started: there is nothing to read
-      const crashedBefore = (status?.restartCount ?? 0) > 0 || status?.lastState?.terminated !== undefined;
+      if (!hasRun(status)) return; // never started: there is nothing to read (null: not read, never "no logs")
+      // Backing off means an instance ran and ended, even when the status carries no restartCount or lastState.
+      const crashedBefore = (status?.restartCount ?? 0) > 0 || status?.lastState?.terminated !== undefined || isBackingOff(status);
       const readCurrent = async () => {
         try {
           entry.current = await read(c.name, false);

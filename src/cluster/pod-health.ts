@@ -35,6 +35,7 @@ export function isFailing(status: V1ContainerStatus | undefined): boolean {
   if (!status) return false;
   const waiting = status.state?.waiting?.reason;
   if (waiting && BAD_WAITING.has(waiting)) return true;
+  if (isBackingOff(status)) return true;
   const terminated = status.state?.terminated;
   if (terminated && terminated.exitCode !== 0) return true;
   if ((status.restartCount ?? 0) > 0) return true;
@@ -42,10 +43,19 @@ export function isFailing(status: V1ContainerStatus | undefined): boolean {
   return last !== undefined && last.exitCode !== 0;
 }
 
-/** True when the container ran at least once, so it may have logs. */
+/**
+ * True when the container is backing off: CrashLoopBackOff, or an older kubelet's free-text reason ("Back-off 5m0s
+ * restarting failed container=…"). A container in back-off has run, whatever its restartCount/lastState say.
+ */
+export function isBackingOff(status: V1ContainerStatus | undefined): boolean {
+  const w = status?.state?.waiting;
+  return w !== undefined && /back-?off restarting|CrashLoopBackOff/i.test(`${w.reason ?? ''} ${w.message ?? ''}`);
+}
+
+/** True when the container ran at least once or is backing off, so it may have logs. */
 export function hasRun(status: V1ContainerStatus | undefined): boolean {
   if (!status) return false;
-  return status.state?.running !== undefined || status.state?.terminated !== undefined || status.lastState?.terminated !== undefined || (status.restartCount ?? 0) > 0;
+  return status.state?.running !== undefined || status.state?.terminated !== undefined || status.lastState?.terminated !== undefined || (status.restartCount ?? 0) > 0 || isBackingOff(status);
 }
 
 /** The containers whose logs capture reads: the failing ones, or every container that ran when none is failing. */

@@ -6,7 +6,7 @@ import { diagnose } from '../../diagnostics/index.ts';
 import { CAUSE_IDS } from '../../diagnostics/types.ts';
 import { fixturesDir } from '../fixtures/diagnostics/build.ts';
 
-interface Expected { cause: string; container: string; fixKind?: string }
+interface Expected { cause: string; container: string; fixKind?: string; remedy?: string }
 
 function load(): { id: string; snapshot: Record<string, unknown>; expected: Expected }[] {
   const out: { id: string; snapshot: Record<string, unknown>; expected: Expected }[] = [];
@@ -42,6 +42,7 @@ describe('diagnostics fixtures', () => {
       const first = report.findings[0];
       expect({ cause: first?.cause, container: first?.container }).toEqual({ cause: f.expected.cause, container: f.expected.container });
       if (f.expected.fixKind) expect(first?.fix.kind).toBe(f.expected.fixKind);
+      if (f.expected.remedy) expect(first?.fix.fixKind).toBe(f.expected.remedy);
       expect(first?.evidence.length).toBeGreaterThan(0);
     });
   }

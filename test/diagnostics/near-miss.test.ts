@@ -12,6 +12,7 @@ import { volumeRule } from '../../diagnostics/rules/volume.ts';
 import { diskRule } from '../../diagnostics/rules/disk.ts';
 import { logsRule } from '../../diagnostics/rules/logs.ts';
 import { buildSnapshot, type Case } from '../fixtures/diagnostics/build.ts';
+import { buildContext } from '../../diagnostics/context.ts';
 
 const base = (over: Partial<Case>): Case => ({ name: 'near-miss', cause: 'unknown', container: 'app', containers: [{ name: 'app', last: { exitCode: 1 } }], ...over });
 
@@ -43,7 +44,8 @@ const NEAR_MISSES: [string, Rule, Case][] = [
 describe('near misses', () => {
   for (const [name, rule, c] of NEAR_MISSES) {
     it(`${rule.id}: ${name}`, () => {
-      expect(rule.evaluate(buildSnapshot(c) as never)).toEqual([]);
+      const snapshot = buildSnapshot(c);
+      expect(rule.evaluate(buildContext(snapshot), snapshot)).toEqual([]);
     });
   }
 });

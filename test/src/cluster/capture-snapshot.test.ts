@@ -119,7 +119,8 @@ describe('captureSnapshot', () => {
     const gw = new Locked();
     gw.pods.push(...deploymentFixture().pods);
     const snapshot = await captureSnapshot(gw, 'prod', 'api-6b7c8d9f5-x2lqp', { now });
-    expect(snapshot.logs.app).toEqual({ previous: null, current: null });
+    expect(snapshot.logs.app?.previous ?? null).toBeNull();
+    expect(snapshot.logs.app?.current ?? null).toBeNull();
     expect(snapshot.gaps).toEqual(
       expect.arrayContaining([
         { what: 'events', reason: 'timeout: events timed out' },
@@ -144,6 +145,24 @@ describe('captureSnapshot', () => {
     expect(snapshot.owners?.map((o) => `${o.kind}/${o.name}`)).toEqual(['Job/backup-29000000', 'CronJob/backup']);
     expect(snapshot.history).toBeUndefined();
     expect(snapshot.logs.app?.current).toContain('connection refused');
+  });
+
+  it('reads the logs of a container backing off even when its status has no restartCount or lastState', async () => {
+    const gw = new FixtureGateway();
+    const p = pod({ namespace: 'prod', name: 'bare-1', states: { app: { waiting: 'CrashLoopBackOff' } } });
+    gw.pods.push(p);
+    gw.logs.set('prod/bare-1/app/previous', 'Error: environment variable DATABASE_URL is required');
+    const snapshot = await captureSnapshot(gw, 'prod', 'bare-1', { now });
+    expect(snapshot.pod.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect(snapshot.logs.app?.previous).toBe('Error: environment variable DATABASE_URL is required');
+  });
+
+  it('does not read logs of a container that never ran: no string, so no "read and empty" claim', async () => {
+    const gw = new FixtureGateway();
+    gw.pods.push(pod({ namespace: 'prod', name: 'new-1', states: { app: { waiting: 'ContainerCreating' } } }));
+    const snapshot = await captureSnapshot(gw, 'prod', 'new-1', { now });
+    expect(snapshot.logs.app?.previous ?? null).toBeNull();
+    expect(snapshot.logs.app?.current ?? null).toBeNull();
   });
 
   it('fails with NOT_FOUND when the pod does not exist', async () => {
