@@ -115,9 +115,11 @@ function splitLog(text: string, source: string): LogLine[] {
   const offset = Math.max(0, raw.length - MAX_LOG_LINES);
   const out: LogLine[] = [];
   for (let i = offset; i < raw.length; i++) {
-    const t = (raw[i] ?? '').replace(/\s+$/, '');
+    // Cut first, then trim: every pattern below only ever sees a bounded line (hostile logs write megabyte lines).
+    const line = raw[i] ?? '';
+    const t = (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line).trimEnd();
     if (t.trim() === '') continue;
-    out.push({ text: t.length > MAX_LINE_CHARS ? t.slice(0, MAX_LINE_CHARS) : t, line: i + 1, source });
+    out.push({ text: t, line: i + 1, source });
     // A message printed as an Erlang byte list follows its line in readable form (same line number).
     for (const d of decodedErlangBinaries(t)) out.push({ text: d.length > MAX_LINE_CHARS ? d.slice(0, MAX_LINE_CHARS) : d, line: i + 1, source: `${source} (Erlang binary decoded)` });
   }

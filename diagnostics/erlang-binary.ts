@@ -32,7 +32,7 @@ export function decodedErlangBinaries(line: string): string[] {
   for (let m = BINARY_RE.exec(line); m; m = BINARY_RE.exec(line)) {
     const text = decodeBytes(m[1] ?? '');
     if (text === undefined) continue;
-    for (const l of text.split(/\r?\n/)) if (l.trim() !== '') out.push(l.replace(/\s+$/, ''));
+    for (const l of text.split(/\r?\n/)) if (l.trim() !== '') out.push(l.trimEnd());
   }
   return out;
 }

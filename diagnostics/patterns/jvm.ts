@@ -4,7 +4,7 @@ import { envLike } from './types.ts';
 export const JVM_PATTERNS: LogPattern[] = [
   // The missing class is named after the exception ("ClassNotFoundException: com.acme.Main") or, in Kafka's wording,
   // before it ("com.linkedin…Reporter ClassNotFoundException exception occurred"); a lowercase word after it is not one.
-  { id: 'jvm-class-not-found', cause: 'missing-dependency', re: /(?:([\w$]+(?:\.[\w$]+){2,}) )?(?:ClassNotFoundException|NoClassDefFoundError|NoSuchMethodError|Could not find or load main class|Unable to access jarfile|UnsupportedClassVersionError|no (?:main )?(?:manifest attribute|jar file found))(?:[:\s]+([\w$/-]+(?:[./][\w$-]+)+|[A-Z][\w$]*))?/, weight: 4, title: 'A class or jar is missing from the image: $1' },
+  { id: 'jvm-class-not-found', cause: 'missing-dependency', re: /(?:(?<![\w$])([\w$]+(?:\.[\w$]+){2,32}) )?(?:ClassNotFoundException|NoClassDefFoundError|NoSuchMethodError|Could not find or load main class|Unable to access jarfile|UnsupportedClassVersionError|no (?:main )?(?:manifest attribute|jar file found))(?:[:\s]+([\w$/-]+(?:[./][\w$-]+)+|[A-Z][\w$]*))?/, weight: 4, title: 'A class or jar is missing from the image: $1' },
   // The s2i/UBI java run script found neither a main class nor a jar in /deployments: the build put nothing there.
   { id: 'jvm-no-app', cause: 'missing-dependency', re: /Neither \$JAVA_MAIN_CLASS nor \$JAVA_APP_JAR/, weight: 4, title: 'The image has no application jar (neither $JAVA_MAIN_CLASS nor $JAVA_APP_JAR is set and /deployments has no jar)',
     fixAdvice: 'Make the image build copy the application jar into /deployments (check the build output and the COPY/s2i step), or set JAVA_APP_JAR / JAVA_MAIN_CLASS to where the jar really is, then roll out again.' },

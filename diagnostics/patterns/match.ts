@@ -28,9 +28,15 @@ export function isWarning(text: string): boolean {
   return !(f && w && f.index < w.index);
 }
 
-/** `$1` falls back to the match's subject when group 1 did not take part (alternatives capture in other groups). */
+/**
+ * `$1` falls back to the match's subject when group 1 did not take part (alternatives capture in other groups).
+ * Tidying drops empty "()" and '""' and a dangling ':' without `\s*…$` scans, which are quadratic on a
+ * long run of spaces in a log-derived subject.
+ */
 function fill(title: string, m: RegExpExecArray, subject?: string): string {
-  return title.replace(/\$(\d)/g, (_s, d: string) => m[Number(d)] || (d === '1' ? subject ?? '' : '')).replace(/\s*:\s*$|\s+\(\s*\)|""/g, '').replace(/\s{2,}/g, ' ').trim();
+  let t = title.replace(/\$(\d)/g, (_s, d: string) => m[Number(d)] || (d === '1' ? subject ?? '' : '')).replace(/\(\s*\)|""/g, '').replace(/\s{2,}/g, ' ').trim();
+  if (t.endsWith(':')) t = t.slice(0, -1).trimEnd();
+  return t;
 }
 
 /** Warnings count only for definitive signatures (MySQL logs "Access denied" as a [Warning]), a little weaker. */

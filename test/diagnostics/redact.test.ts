@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, redactSnapshot, redactText } from '../../diagnostics/index.ts';
+import { redactArgv, redactTail } from '../../diagnostics/redact.ts';
 import { buildSnapshot } from '../fixtures/diagnostics/build.ts';
 
 // Obviously fake secrets, one per kind the engine must mask.
@@ -21,6 +22,25 @@ const SECRETS: [string, string, string][] = [
   ['token= logfmt', 'level=error msg="auth" token=tok-s3cr3t-test', 'tok-s3cr3t-test'],
   ['JSON password', '{"user":"app","password":"s3cr3t-json-test"}', 's3cr3t-json-test'],
   ['API key', 'API_KEY=ak-s3cr3t-test-123', 'ak-s3cr3t-test-123'],
+  ['Azure storage connection string', 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Zm9vYmFyVEVTVGtleTEyMzQ1Njc4OTA=;EndpointSuffix=core.windows.net', 'Zm9vYmFyVEVTVGtleTEyMzQ1Njc4OTA='],
+  ['Azure SAS signature', 'GET https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sr=b&sig=TeStSiG%2Bfake%3D&se=2026-12-01', 'TeStSiG%2Bfake%3D'],
+  ['--password flag with a space', 'exec app --db-password NewHunter2-test --port 80', 'NewHunter2-test'],
+  ['--password= flag', 'exec app --password=Hunter3-test', 'Hunter3-test'],
+  ['mysql -p', 'mysqladmin -uroot -pHunter4-test ping', 'Hunter4-test'],
+  ['URL password with / and @', 'dial postgres://app:pa/ss@w0rd-test@db:5432/app?sslmode=disable', 'pa/ss@w0rd-test'],
+  ['Slack webhook URL', 'posting to https://hooks.slack.com/services/T0TEST000/B0TEST000/TESTtestTESTtest1234', 'TESTtestTESTtest1234'],
+  ['GitLab token', 'git clone https://oauth2:glpat-TESTtestTESTtest1234@gitlab.example/x.git', 'glpat-TESTtestTESTtest1234'],
+  ['Stripe secret key', 'stripe error with sk_live_TESTtestTESTtest1234', 'TESTtestTESTtest1234'],
+  ['Stripe restricted key', 'key rk_live_TESTtestTESTtest5678 revoked', 'TESTtestTESTtest5678'],
+  ['Google API key', 'maps: AIzaSyTEST-test_TESTtestTESTtest1234567 is invalid', 'AIzaSyTEST-test_TESTtestTESTtest1234567'],
+  ['SendGrid key', 'sendgrid SG.TESTtestTESTtest1234.TESTtestTESTtestTESTtest5678 rejected', 'TESTtestTESTtestTESTtest5678'],
+  ['base64 under a credential-like name', 'auths: {"reg.example": {"auth": "dXNlcjpURVNUcGFzc3dvcmQx"}}', 'dXNlcjpURVNUcGFzc3dvcmQx'],
+  ['pass=', 'smtp pass=Hunter5-test host=mail', 'Hunter5-test'],
+  ['credentials=', 'credentials=Hunter6-test;region=eu', 'Hunter6-test'],
+  ['quoted value with spaces', 'password="hunter 2-test" user=app', 'hunter 2-test'],
+  ['argv printed as JSON', 'args: ["--db-password", "JsonHunter7-test", "--port", "80"]', 'JsonHunter7-test'],
+  ['rollback diff', '--db-password NewHunter2-test → --db-password OldHunter2-test', 'Hunter2-test'],
+  ['single-quoted value with spaces', "DB_PASS='correct horse-test' x", 'correct horse-test'],
 ];
 
 describe('redactText', () => {
@@ -44,8 +64,43 @@ describe('redactText', () => {
     for (const l of lines) expect(redactText(l)).toBe(l);
   });
 
+  it('leaves no fragment of a quoted value with spaces', () => {
+    expect(redactText('password="hunter 2" user=app')).toBe('password="[REDACTED]" user=app');
+    expect(redactText('{"password":"a \\"b\\" c","u":1}')).toBe('{"password":"[REDACTED]","u":1}');
+    expect(redactText('password="unterminated secret 2\nnext line')).toBe('password="[REDACTED]\nnext line');
+  });
+
+  it('masks a token under a secret-named key without a stray bracket', () => {
+    expect(redactText('SLACK_BOT_TOKEN=xoxb-1234567890-abcdefghij')).toBe('SLACK_BOT_TOKEN=[REDACTED]');
+    expect(redactText('token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXRlc3Q')).toBe('token=[REDACTED]');
+    expect(redactText('mysql -uroot -pHunter2 -h db')).toBe('mysql -uroot -p[REDACTED] -h db');
+  });
+
+  it('does not mistake look-alikes for secrets', () => {
+    for (const l of ['bypass=true passed=3 signal=9 key=a', 'https://host:8080/a@b', 'docker run -p8080:80 nginx', 'token: [REDACTED]', 'git clone https://github.com/@scope/x']) {
+      expect(redactText(l)).toBe(l);
+    }
+  });
+
   it('is idempotent', () => {
     for (const [, text] of SECRETS) expect(redactText(redactText(text))).toBe(redactText(text));
+  });
+});
+
+describe('redactArgv', () => {
+  it('masks the word after a secret-named flag and glued mysql passwords', () => {
+    expect(redactArgv(['--db-password', 'NewHunter2', '--port', '80'])).toEqual(['--db-password', '[REDACTED]', '--port', '80']);
+    expect(redactArgv(['mysql', '-uroot', '-pHunter2'])).toEqual(['mysql', '-uroot', '-p[REDACTED]']);
+    expect(redactArgv(['--token=abc-123', 'serve'])).toEqual(['--token=[REDACTED]', 'serve']);
+  });
+});
+
+describe('redactTail', () => {
+  it('keeps the last lines only, cut at a line start, and redacts them', () => {
+    const log = `${'x'.repeat(100)}\nold password=a1\nnew password=b2\n`;
+    const out = redactTail(log, 20);
+    expect(out.text).toBe('new password=[REDACTED]\n');
+    expect(out.omitted).toBe(log.length - out.text.length + '[REDACTED]'.length - 2);
   });
 });
 

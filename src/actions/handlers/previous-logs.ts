@@ -1,5 +1,5 @@
 // "Previous logs": the redacted logs of the crashed instance, last lines inline, the whole as a file.
-import { redactText } from '../../../diagnostics/redact.ts';
+import { redactTail } from '../../../diagnostics/redact.ts';
 import { ClusterError } from '../../cluster/types.ts';
 import { arrayAt, isObject, objectAt, type JsonObject } from '../json.ts';
 import { ACTION_IDS } from '../types.ts';
@@ -7,6 +7,8 @@ import { followUpState, post, type ActionContext, type HandlerResult } from '../
 import type { SlackBlock } from '../slack-port.ts';
 
 const INLINE_CHARS = 2800;
+/** The API may return 5 MiB; only the last MiB is redacted and uploaded (the crash is at the end). */
+export const MAX_UPLOAD_CHARS = 1024 * 1024;
 
 function lastLines(text: string, lines: number): string {
   const all = text.replace(/\n$/, '').split('\n');
@@ -50,7 +52,9 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
       text = await current('the kubelet no longer keeps it');
     }
   }
-  const redacted = redactText(text);
+  // Cut first, then redact only what leaves the bot.
+  const tail = redactTail(text, MAX_UPLOAD_CHARS);
+  const redacted = tail.omitted === 0 ? tail.text : `[first ${tail.omitted} characters omitted]\n${tail.text}`;
   const title = `${which} logs of ${state.namespace}/${state.pod} [${container}]`;
   const body = redacted.trim() === '' ? '(empty: the container wrote nothing)' : lastLines(redacted, ctx.settings.logTailLines);
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `${why}*Last lines of the ${title}* (secrets redacted):\n\`\`\`${body.replace(/```/g, "'''")}\`\`\`` } }];

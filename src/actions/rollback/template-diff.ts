@@ -1,5 +1,6 @@
 // What a rollback would change, for the confirm dialog: per container, the image, command, args, the
 // names of env variables (values may be secrets, so never shown) and resources.
+import { redactArgv, redactText } from '../../../diagnostics/redact.ts';
 import { arrayAt, isObject, objectAt, type Json, type JsonObject } from '../json.ts';
 
 export interface TemplateFieldChange {
@@ -24,6 +25,12 @@ function show(value: Json | undefined): string {
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ');
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
+}
+
+/** A field as the confirm dialog and the rollback post show it: redacted (args carry passwords). */
+function shown(value: Json | undefined): string {
+  if (Array.isArray(value) && value.length > 0) return redactArgv(value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))).join(' ');
+  return redactText(show(value));
 }
 
 function envNames(container: JsonObject): string {
@@ -57,17 +64,26 @@ export function diffTemplates(current: JsonObject, target: JsonObject): Template
   for (const [name, a] of after) {
     const b = before.get(name);
     if (b === undefined) {
-      changes.push({ container: name, field: 'container', before: '(absent)', after: `added (${show(a.image)})` });
+      changes.push({ container: name, field: 'container', before: '(absent)', after: `added (${shown(a.image)})` });
       continue;
     }
-    const pairs: [TemplateFieldChange['field'], string, string][] = [
-      ['image', show(b.image), show(a.image)],
-      ['command', show(b.command), show(a.command)],
-      ['args', show(b.args), show(a.args)],
-      ['env', envNames(b), envNames(a)],
-      ['resources', resources(b), resources(a)],
+    const pairs: [TemplateFieldChange['field'], Json | undefined, Json | undefined][] = [
+      ['image', b.image, a.image],
+      ['command', b.command, a.command],
+      ['args', b.args, a.args],
     ];
-    for (const [field, x, y] of pairs) if (x !== y) changes.push({ container: name, field, before: x, after: y });
+    for (const [field, x, y] of pairs) {
+      if (show(x) === show(y)) continue;
+      const before = shown(x);
+      const after = shown(y);
+      // Only a masked part differs: say so rather than show two identical lines.
+      changes.push({ container: name, field, before, after: before === after ? `${after} (a masked value differs)` : after });
+    }
+    const named: [TemplateFieldChange['field'], string, string][] = [
+      ['env', envNames(b), envNames(a)],
+      ['resources', redactText(resources(b)), redactText(resources(a))],
+    ];
+    for (const [field, x, y] of named) if (x !== y) changes.push({ container: name, field, before: x, after: y });
   }
   for (const name of before.keys()) {
     if (!after.has(name)) changes.push({ container: name, field: 'container', before: 'present', after: 'removed' });

@@ -15,6 +15,17 @@ describe('diffTemplates', () => {
     ]);
     expect(formatDiff(changes)).not.toContain('s3cr3t');
   });
+
+  it('masks passwords in command and args (the issue\'s --db-password NewHunter2 → OldHunter2)', () => {
+    const current = { spec: { containers: [{ name: 'api', image: 'api:7', args: ['--db-password', 'NewHunter2', '--dsn=postgres://u:NewHunter3@db/x'] }] } };
+    const target = { spec: { containers: [{ name: 'api', image: 'api:7', args: ['--db-password', 'OldHunter2', '--dsn=postgres://u:OldHunter3@db/x'] }] } };
+    const changes = diffTemplates(current, target);
+    const text = formatDiff(changes);
+    for (const secret of ['NewHunter2', 'OldHunter2', 'NewHunter3', 'OldHunter3']) expect(text).not.toContain(secret);
+    expect(changes).toEqual([
+      { container: 'api', field: 'args', before: '--db-password [REDACTED] --dsn=postgres://u:[REDACTED]@db/x', after: '--db-password [REDACTED] --dsn=postgres://u:[REDACTED]@db/x (a masked value differs)' },
+    ]);
+  });
 });
 
 describe('rolloutStatus', () => {
