@@ -16,6 +16,7 @@ import type { DiagnosisJobData } from '../src/queue/types.ts';
 import type { Route } from '../src/server/routes.ts';
 import { RedisPacer } from '../src/slack/pacer.ts';
 import { withTimeout } from '../src/queue/with-timeout.ts';
+import type { Metrics } from '../src/metrics/metrics.ts';
 
 export interface AlertmanagerHandlerDeps {
   /** ALERTMANAGER_TOKEN. */
@@ -28,6 +29,8 @@ export interface AlertmanagerHandlerDeps {
   /** Budget for Slack notes before answering 200 anyway (they finish in the background). Default 10 s. */
   notifyTimeoutMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Counts received, ignored (by reason) and coalesced alerts of every recorded payload. */
+  metrics?: Metrics;
 }
 
 class BodyTooLarge extends Error {}
@@ -136,6 +139,9 @@ export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: Incomi
       const recorded = await withTimeout(deps.ingest.record(parsed.payload), recordTimeoutMs, 'Recording the alerts in Redis');
       notify = recorded.notify;
       summary = recorded.summary;
+      deps.metrics?.alertsReceived(summary.alerts);
+      for (const [reason, count] of Object.entries(summary.ignoredBy)) deps.metrics?.alertsIgnored(reason, count);
+      deps.metrics?.alertsCoalesced(summary.deduplicated);
     } catch (error) {
       log('alertmanager: could not record alerts; answering 503 so Alertmanager retries', error);
       send(res, 503, { error: 'Redis is unavailable: the alerts were not queued. Alertmanager will retry.' }, { 'retry-after': '10' });
@@ -158,6 +164,7 @@ export interface AlertmanagerRouteContext {
   router: { clusters: string[]; defaultCluster: string | undefined; queueFor(cluster: string): Queue<DiagnosisJobData> } | undefined;
   webClient: WebClient;
   log: (message: string, error?: unknown) => void;
+  metrics?: Metrics;
 }
 
 export const ALERTMANAGER_PATH = '/alertmanager';
@@ -186,6 +193,6 @@ export function alertmanagerRoutes(ctx: AlertmanagerRouteContext): Route[] {
     resolveCluster: (cluster) => (known.includes(cluster) ? cluster : known.length === 1 ? known[0] : undefined),
     log: ctx.log,
   });
-  const handler = alertmanagerHandler({ token: config.alertmanagerToken, ingest, log: ctx.log });
+  const handler = alertmanagerHandler({ token: config.alertmanagerToken, ingest, log: ctx.log, ...(ctx.metrics === undefined ? {} : { metrics: ctx.metrics }) });
   return [{ path: ALERTMANAGER_PATH, method: ['POST'], handler: (req, res) => void handler(req, res) }];
 }

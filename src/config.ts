@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { keyPrefix, redisSettings, type RedisSettings } from './redis/settings.ts';
 
 export interface ChannelRoute {
   /** Every given condition must hold. Namespace and cluster accept `*` globs. */
@@ -19,7 +20,14 @@ export interface Config {
     apiUrl: string;
   };
   redisUrl: string;
+  /** Topology, credentials and TLS (src/redis/settings.ts); redisUrl is its single-node URL. */
+  redis: RedisSettings;
   port: number;
+  /** GET /metrics; port 0 = off. */
+  metrics: { port: number; host: string | undefined };
+  logLevel: LogLevel;
+  /** SIGTERM: how long running jobs may take before they are cancelled and handed back. */
+  shutdownTimeoutMs: number;
   alertmanagerToken: string | undefined;
   alertChannel: string | undefined;
   /** This process's cluster (workers), or the default cluster for commands without a prefix. */
@@ -31,7 +39,7 @@ export interface Config {
   routes: ChannelRoute[];
   /** Path of the authorization policy file the actions read; undefined = actions use their default. */
   policyFile: string | undefined;
-  /** Prefix for every Redis key and BullMQ queue of this deployment. */
+  /** Prefix for every Redis key and BullMQ queue of this deployment (hash-tagged on Redis Cluster). */
   redisPrefix: string;
 }
 
@@ -54,34 +62,90 @@ const secret = (name: string, prefix: string | undefined, how: string) =>
     message: `${name} does not look right (it should start with "${prefix ?? ''}"). ${how}`,
   });
 
+/** Documents a variable: `crashloop help config` and docs/configuration.md are generated from these. */
+const doc = <T extends z.ZodType>(schema: T, description: string, defaultValue?: string): T =>
+  schema.meta({ description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+
+const port = (name: string, example: string) =>
+  optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 65535), {
+    message: `${name} must be a whole number from 0 to 65535 (e.g. ${name}=${example}).`,
+  });
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: secret('SLACK_BOT_TOKEN', 'xoxb-', 'Copy the Bot User OAuth Token from your app\'s "OAuth & Permissions" page.'),
-  SLACK_SIGNING_SECRET: optionalText,
-  SLACK_APP_TOKEN: secret('SLACK_APP_TOKEN', 'xapp-', 'Create an app-level token with the connections:write scope under "Basic Information", or unset it to use HTTP.'),
-  SLACK_API_URL: optionalText.pipe(
-    z.url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/ (unset it to use Slack).' }).optional(),
+  SLACK_BOT_TOKEN: doc(
+    secret('SLACK_BOT_TOKEN', 'xoxb-', 'Copy the Bot User OAuth Token from your app\'s "OAuth & Permissions" page.'),
+    'Bot User OAuth Token (xoxb-…) from the app\'s "OAuth & Permissions" page. Required.',
   ),
-  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
-    message: 'REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379).',
-  }),
-  PORT: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 65535), {
-    message: 'PORT must be a whole number from 0 to 65535 (e.g. PORT=3000).',
-  }),
-  ALERTMANAGER_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
-    message: 'ALERTMANAGER_TOKEN is too short: use at least 16 random characters (e.g. `openssl rand -hex 24`).',
-  }),
-  ALERT_CHANNEL: optionalText.refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v) || /^#?[a-z0-9._-]+$/.test(v), {
-    message: 'ALERT_CHANNEL must be a channel id such as C0123ABCD (right-click the channel > Copy link).',
-  }),
-  CLUSTER_NAME: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v), {
-    message: 'CLUSTER_NAME may hold letters, digits, ".", "_" and "-" only (e.g. prod-eu).',
-  }),
-  CRASHLOOP_CLUSTERS: optionalText,
-  CRASHLOOP_ALLOWED_NAMESPACES: optionalText,
-  CRASHLOOP_ROUTES: optionalText,
-  CRASHLOOP_ROUTES_FILE: optionalText,
-  CRASHLOOP_POLICY_FILE: optionalText,
-  CRASHLOOP_REDIS_PREFIX: optionalText,
+  SLACK_SIGNING_SECRET: doc(optionalText, 'Signing Secret from the app\'s "Basic Information" page. Required over HTTP (web and all roles); unused in Socket Mode and by workers.'),
+  SLACK_APP_TOKEN: doc(
+    secret('SLACK_APP_TOKEN', 'xapp-', 'Create an app-level token with the connections:write scope under "Basic Information", or unset it to use HTTP.'),
+    'App-level token (xapp-…, scope connections:write). Set: Socket Mode, no public URL needed; unset: HTTP.',
+  ),
+  SLACK_API_URL: doc(
+    optionalText.pipe(z.url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/ (unset it to use Slack).' }).optional()),
+    'Base URL of the Slack Web API (tests point it at a local server).',
+    'https://slack.com/api/',
+  ),
+  REDIS_URL: doc(
+    optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+      message: 'REDIS_URL must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379).',
+    }),
+    'One Redis node: redis://[user:password@]host:port[/db]; rediss:// for TLS. Percent-encode special characters in the password. Ignored for the host when REDIS_SENTINELS or REDIS_CLUSTER_NODES is set (its credentials and TLS still apply).',
+    'redis://127.0.0.1:6379',
+  ),
+  REDIS_USERNAME: doc(optionalText, 'Redis ACL user; overrides the one in REDIS_URL.'),
+  REDIS_PASSWORD: doc(optionalText, 'Redis password (requirepass or the ACL user\'s); overrides the one in REDIS_URL, so a Secret can hold it alone.'),
+  REDIS_TLS: doc(optionalText, 'true: connect with TLS (implied by rediss://); for Sentinel and Cluster, where there is no URL.', 'false'),
+  REDIS_TLS_CA_FILE: doc(optionalText, 'PEM file of the CA that signed the Redis server certificate (default: the system CAs).'),
+  REDIS_SENTINELS: doc(optionalText, 'Sentinel mode: the Sentinels as host:port,host:port (port default 26379).'),
+  REDIS_SENTINEL_MASTER: doc(optionalText, 'Sentinel mode: the name of the master set.', 'mymaster'),
+  REDIS_SENTINEL_PASSWORD: doc(optionalText, 'Sentinel mode: the Sentinels\' own password, when they have one.'),
+  REDIS_CLUSTER_NODES: doc(optionalText, 'Redis Cluster mode: some of the cluster\'s nodes as host:port,host:port (the rest are discovered). Keys get the hash-tagged prefix {CRASHLOOP_REDIS_PREFIX}.'),
+  PORT: doc(port('PORT', '3000'), 'HTTP port of POST /slack/events, POST /alertmanager, /healthz and /readyz (0: a free port).', '3000'),
+  METRICS_PORT: doc(port('METRICS_PORT', '9464'), 'Port of GET /metrics (Prometheus), apart from the public port; 0 turns the metrics endpoint off.', '9464'),
+  METRICS_HOST: doc(optionalText, 'Address GET /metrics binds to, e.g. 127.0.0.1 to keep it local.', 'all interfaces'),
+  LOG_LEVEL: doc(
+    optionalText.refine((v) => v === undefined || (LOG_LEVELS as readonly string[]).includes(v), {
+      message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`,
+    }),
+    `Level of the JSON logs on stderr: ${LOG_LEVELS.join(', ')}.`,
+    'info',
+  ),
+  SHUTDOWN_TIMEOUT_SECONDS: doc(
+    optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 3600), {
+      message: 'SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600 (e.g. 20).',
+    }),
+    'On SIGTERM, how long running diagnosis jobs may take to finish before they are cancelled and handed back to the queue. Keep it below the pod\'s terminationGracePeriodSeconds.',
+    '20',
+  ),
+  ALERTMANAGER_TOKEN: doc(
+    optionalText.refine((v) => v === undefined || v.length >= 16, {
+      message: 'ALERTMANAGER_TOKEN is too short: use at least 16 random characters (e.g. `openssl rand -hex 24`).',
+    }),
+    'Bearer token Alertmanager must send to POST /alertmanager (at least 16 characters). Unset: the route is off.',
+  ),
+  ALERT_CHANNEL: doc(
+    optionalText.refine((v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v) || /^#?[a-z0-9._-]+$/.test(v), {
+      message: 'ALERT_CHANNEL must be a channel id such as C0123ABCD (right-click the channel > Copy link).',
+    }),
+    'Channel id (C0123ABCD) for alert reports no route matches.',
+  ),
+  CLUSTER_NAME: doc(
+    optionalText.refine((v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v), {
+      message: 'CLUSTER_NAME may hold letters, digits, ".", "_" and "-" only (e.g. prod-eu).',
+    }),
+    'This worker\'s cluster, and the default cluster of commands without a cluster prefix.',
+    'the kube context name, else in-cluster',
+  ),
+  CRASHLOOP_CLUSTERS: doc(optionalText, 'Clusters the web role routes to, comma-separated; the first is the default.', 'CLUSTER_NAME'),
+  CRASHLOOP_ALLOWED_NAMESPACES: doc(optionalText, 'Namespace globs /crashloop may look at, comma-separated (e.g. prod-*,payments).', 'all'),
+  CRASHLOOP_ROUTES: doc(optionalText, 'Channel routes as YAML (a list of { match: { namespace, labels, cluster }, channel }).'),
+  CRASHLOOP_ROUTES_FILE: doc(optionalText, 'File holding channel routes as YAML, added after CRASHLOOP_ROUTES.'),
+  CRASHLOOP_POLICY_FILE: doc(optionalText, 'Authorization policy file (YAML) for reads and actions; see docs/actions.md.'),
+  CRASHLOOP_REDIS_PREFIX: doc(optionalText, 'Prefix of every Redis key and BullMQ queue of this deployment (two deployments on one Redis need different ones).', 'crashloop'),
 });
 
 const routeSchema = z.object({
@@ -173,6 +237,21 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     problems.push(`CLUSTER_NAME "${e.CLUSTER_NAME}" is not listed in CRASHLOOP_CLUSTERS; add it there.`);
   }
 
+  const redis = redisSettings(
+    {
+      url: e.REDIS_URL,
+      username: e.REDIS_USERNAME,
+      password: e.REDIS_PASSWORD,
+      tls: e.REDIS_TLS,
+      caFile: e.REDIS_TLS_CA_FILE,
+      sentinels: e.REDIS_SENTINELS,
+      sentinelMaster: e.REDIS_SENTINEL_MASTER,
+      sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+      clusterNodes: e.REDIS_CLUSTER_NODES,
+    },
+    problems,
+  );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     slack: {
@@ -182,7 +261,11 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
       apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
     },
     redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redis,
     port: e.PORT === undefined ? 3000 : Number(e.PORT),
+    metrics: { port: e.METRICS_PORT === undefined ? 9464 : Number(e.METRICS_PORT), host: e.METRICS_HOST },
+    logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS === undefined ? 20 : Number(e.SHUTDOWN_TIMEOUT_SECONDS)) * 1000,
     alertmanagerToken: e.ALERTMANAGER_TOKEN,
     alertChannel: e.ALERT_CHANNEL,
     clusterName: e.CLUSTER_NAME,
@@ -190,8 +273,22 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     allowedNamespaces: list(e.CRASHLOOP_ALLOWED_NAMESPACES),
     routes,
     policyFile: e.CRASHLOOP_POLICY_FILE,
-    redisPrefix: e.CRASHLOOP_REDIS_PREFIX ?? 'crashloop',
+    redisPrefix: keyPrefix(e.CRASHLOOP_REDIS_PREFIX ?? 'crashloop', redis),
   };
+}
+
+export interface ConfigVariable {
+  name: string;
+  description: string;
+  default: string | undefined;
+}
+
+/** Every variable of the schema with its description and default, in schema order. */
+export function configVariables(): ConfigVariable[] {
+  return Object.entries(envSchema.shape).map(([name, schema]) => {
+    const meta = schema.meta() as { description?: string; default?: string } | undefined;
+    return { name, description: meta?.description ?? '', default: meta?.default };
+  });
 }
 
 /** Glob with `*` only, anchored. */

@@ -1,8 +1,8 @@
 // The composition root: builds every dependency from the configuration and starts the roles this
 // process plays. `all` runs the web side (Slack + HTTP routes) and one worker per cluster; `web` only
 // routes jobs to the clusters' queues; `worker` consumes one cluster's queue with its own credentials.
-import { Redis } from 'ioredis';
-import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import type { Config } from './config.ts';
@@ -16,15 +16,22 @@ import { ActionStateStore } from './slack/action-state.ts';
 import { RedisPacer } from './slack/pacer.ts';
 import { SlackPoster } from './slack/post.ts';
 import { NotAvailableExecutor } from './slack/not-available-executor.ts';
-import { createJobRouter, type JobRouter } from './queue/queues.ts';
+import { createDiagnosisQueue, createJobRouter, type JobRouter } from './queue/queues.ts';
+import { diagnosisQueueName } from './queue/types.ts';
 import { createDiagnosisProcessor, type DiagnosisDeps } from './queue/diagnosis-processor.ts';
-import { startDiagnosisWorker } from './queue/worker.ts';
+import { closeWorker, startDiagnosisWorker } from './queue/worker.ts';
 import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
 import { closeServer, listen, startSlackApp } from './app.ts';
 import { alertmanagerRoutes } from '../handlers/alertmanager.ts';
 import { incidentHooks } from './incidents/hooks.ts';
 import { webClientNotifier } from './incidents/notifier.ts';
 import { createIncidentStore } from './incidents/store.ts';
+import { NO_METRICS, type Metrics } from './metrics/metrics.ts';
+import { instrumentExecutor } from './metrics/instrument-executor.ts';
+import { instrumentProcessor } from './queue/instrument.ts';
+import { queueDepthOf } from './queue/depth.ts';
+import { createWebClient } from './slack/web-client.ts';
+import { checkRedisLogin, connectRedis } from './redis/connect.ts';
 
 export type Role = 'all' | 'web' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'web', 'worker'];
@@ -43,6 +50,8 @@ export interface BotContext {
   states: ActionStateStore;
   webClient: WebClient;
   log: Log;
+  /** Where counts go (GET /metrics when METRICS_PORT is set, else nowhere). */
+  metrics: Metrics;
 }
 
 export interface BotOptions {
@@ -62,6 +71,11 @@ export interface BotOptions {
   /** Extra HTTP routes on the Slack port, e.g. POST /alertmanager. */
   routes?: (ctx: BotContext) => Route[];
   log?: Log;
+  /**
+   * Where counts go. Default: Prometheus on config.metrics.port (prom-client is loaded only then),
+   * NO_METRICS when the port is 0.
+   */
+  metrics?: Metrics;
 }
 
 /** An executor with background work (rollout follows, cleanup worker) to finish on shutdown. */
@@ -72,6 +86,8 @@ export interface RunningBot {
   port: number;
   clusters: string[];
   registeredActions: ActionId[];
+  /** Port of GET /metrics; undefined when it is off. */
+  metricsPort: number | undefined;
   /** Stops everything this bot started, in order: Slack app and routes, executor, queues and workers, Redis. Idempotent. */
   close(): Promise<void>;
 }
@@ -87,33 +103,70 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const log = options.log ?? defaultLog;
   const prefix = config.redisPrefix;
   // Closed last-started first: the Slack app stops taking clicks, the executor drains, then the queues,
-  // workers and Redis connections they use.
+  // workers and Redis connections they use. Before any of that, the workers drain (see close()).
   const closers: (() => Promise<unknown>)[] = [];
+  const workers: Worker[] = [];
+  let draining = false;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      // Stop intake: /readyz says "shutting down" (the Service stops routing here) and the workers take
+      // no new job; running jobs get shutdownTimeoutMs to finish, then are cancelled and handed back.
+      draining = true;
+      await Promise.all(
+        workers.map(async (worker) => {
+          const how = await closeWorker(worker, config.shutdownTimeoutMs);
+          if (how !== 'finished') log(`shutdown: worker ${worker.name} ${how === 'cancelled' ? 'cancelled its running jobs; they are retried' : 'was stopped with jobs running; they return to the queue when their lock expires'}`);
+        }),
+      ).catch((error: unknown) => log('shutdown: stopping the workers failed', error));
       for (const closer of closers.reverse()) await closer().catch((error: unknown) => log('shutdown step failed', error));
     })());
 
   try {
+    let metrics = options.metrics;
+    let metricsPort: number | undefined;
+    if (metrics === undefined && config.metrics.port !== 0) {
+      // prom-client is loaded here only, never on the CLI's path.
+      const { createPrometheusMetrics, startMetricsServer } = await import('./metrics/prometheus.ts');
+      const prometheus = createPrometheusMetrics();
+      metrics = prometheus;
+      try {
+        const server = await startMetricsServer(prometheus, config.metrics.port, config.metrics.host);
+        metricsPort = server.port;
+        closers.push(() => server.close());
+      } catch (error) {
+        // Metrics are not worth refusing to diagnose for; the missing scrape target tells Prometheus.
+        log(`GET /metrics is off: could not listen on ${config.metrics.host ?? ''}:${config.metrics.port}; set METRICS_PORT to a free port`, error);
+      }
+    }
+    const counts = metrics ?? NO_METRICS;
+
     // Commands fail fast when Redis is down; BullMQ's connection waits (it needs maxRetriesPerRequest null).
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
-    redis.on('error', () => undefined);
+    const redis = connectRedis(config.redis, 'commands');
     closers.push(() => redis.quit());
-    const bullRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    bullRedis.on('error', () => undefined);
+    // Wrong credentials stop the start with a clear message; an unreachable Redis does not (see /readyz).
+    await checkRedisLogin(redis, config.redis);
+    const bullRedis = connectRedis(config.redis, 'queue');
     closers.push(() => bullRedis.quit());
 
-    const webClient = new WebClient(config.slack.botToken, {
-      slackApiUrl: config.slack.apiUrl,
-      retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
-    });
+    const webClient = createWebClient(
+      config.slack.botToken,
+      { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 } },
+      counts,
+    );
     const poster = new SlackPoster({ client: webClient, redis, pacer: new RedisPacer(redis, { prefix }), prefix });
     const states = new ActionStateStore(redis, { prefix });
-    const readiness: ReadinessCheck[] = [{ name: 'redis', check: async () => void (await redis.ping()) }];
+    const readiness: ReadinessCheck[] = [
+      {
+        name: 'shutdown',
+        check: async () => {
+          if (draining) throw new Error('shutting down');
+        },
+      },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ];
 
     // Workers: one per cluster this process holds credentials for.
-    const workers: Worker[] = [];
     const gatewayClusters: string[] = [];
     if (role !== 'web') {
       const createGateway = options.createGateway ?? ((name: string | undefined) => createKubeGateway(name === undefined ? {} : { clusterName: name, ...(config.clusters.length > 1 ? { context: name } : {}) }));
@@ -134,7 +187,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           ...incidentHooks(createIncidentStore(redis, { prefix }), webClientNotifier(webClient)),
           ...options.diagnosis,
         });
-        const worker = startDiagnosisWorker(gateway.cluster, processor, {
+        const worker = startDiagnosisWorker(gateway.cluster, instrumentProcessor(diagnosisQueueName(gateway.cluster), processor, counts), {
           connection: bullRedis,
           prefix,
           onFailed: (job, error) => log(`job ${job?.id ?? '?'} (${job?.data.target.text ?? ''}) failed, attempt ${job?.attemptsMade ?? '?'}`, error),
@@ -151,12 +204,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       router = createJobRouter(clusters, { connection: bullRedis, prefix });
       const r = router;
       closers.push(() => r.close());
+      counts.queueDepth(queueDepthOf(clusters.map((c) => r.queueFor(c))));
+    } else {
+      const queues = gatewayClusters.map((c) => createDiagnosisQueue(c, { connection: bullRedis, prefix }));
+      closers.push(() => Promise.all(queues.map((q) => q.close())));
+      counts.queueDepth(queueDepthOf(queues));
     }
-    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, states, webClient, log };
+    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, states, webClient, log, metrics: counts };
     const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])];
 
     if (router !== undefined) {
-      const executor: OwnedExecutor = options.executor?.(ctx) ?? new NotAvailableExecutor(states);
+      const executor: OwnedExecutor = instrumentExecutor(options.executor?.(ctx) ?? new NotAvailableExecutor(states), counts);
       if (executor.close !== undefined) closers.push(() => executor.close?.() ?? Promise.resolve());
       const app = await startSlackApp(
         {
@@ -173,13 +231,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         config.port,
       );
       closers.push(() => app.stop());
-      return { role, port: app.port, clusters, registeredActions: app.registeredActions, close };
+      return { role, port: app.port, clusters, registeredActions: app.registeredActions, metricsPort, close };
     }
 
     const server: Server = createRouteServer([...healthRoutes(readiness), ...routes]);
     const port = await listen(server, config.port);
     closers.push(() => closeServer(server));
-    return { role, port, clusters, registeredActions: [], close };
+    return { role, port, clusters, registeredActions: [], metricsPort, close };
   } catch (error) {
     await close();
     throw error;

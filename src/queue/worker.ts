@@ -5,6 +5,17 @@ import { diagnosisQueueName } from './types.ts';
 
 export type JobProcessor<R> = (job: Job<DiagnosisJobData>, signal?: AbortSignal) => Promise<R>;
 
+/**
+ * A job's lock lasts LOCK_DURATION_MS and is renewed every half of it while the job runs, so long jobs
+ * stay alive. When a worker dies, its lock lapses and the next stalled check (every STALLED_INTERVAL_MS,
+ * on any worker of the queue) puts the job back: recovery within lock + interval, about 14 s, instead
+ * of BullMQ's default 30 s + 30 s. Diagnosis jobs take seconds; docs/scaling.md has the measurement.
+ */
+export const LOCK_DURATION_MS = 10_000;
+export const STALLED_INTERVAL_MS = 4_000;
+/** A job may be recovered from two dead workers before it fails; reposting is idempotent. */
+export const MAX_STALLED_COUNT = 2;
+
 export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix?: string;
@@ -18,9 +29,37 @@ export function startDiagnosisWorker<R>(cluster: string, processor: JobProcessor
     connection: options.connection,
     prefix: options.prefix ?? 'crashloop',
     concurrency: options.concurrency ?? 4,
+    lockDuration: LOCK_DURATION_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
   });
   worker.on('failed', (job, error) => options.onFailed?.(job, error));
   // Without a listener an 'error' event would crash the process; Redis hiccups are retried by BullMQ.
   worker.on('error', () => undefined);
   return worker;
+}
+
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Stops taking jobs at once and lets running ones finish within `timeoutMs`. Past it, their abort
+ * signals fire (the attempt fails and BullMQ retries it, here or on another worker); a job that ignores
+ * its signal for 5 s more is left to its lock, which lapses and hands it back. Never waits longer.
+ */
+export async function closeWorker(worker: Worker, timeoutMs: number): Promise<'finished' | 'cancelled' | 'abandoned'> {
+  const closing = worker.close();
+  if (await within(closing, timeoutMs)) return 'finished';
+  worker.cancelAllJobs('the worker is shutting down');
+  if (await within(closing, 5000)) return 'cancelled';
+  void closing.catch(() => undefined);
+  await within(worker.close(true), 2000);
+  return 'abandoned';
 }

@@ -32,16 +32,21 @@ export function uniqueName(base: string): string {
   return `${base}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * `args` are extra redis-server arguments (e.g. `--requirepass x`); a server with them is always private,
+ * whatever REDIS_URL says.
+ */
+export async function startRedis(options: { args?: string[] } = {}): Promise<TestRedis> {
   const prefix = uniqueName('test');
   const external = process.env.REDIS_URL;
-  if (external !== undefined && external !== '') {
+  const args = options.args ?? [];
+  if (external !== undefined && external !== '' && args.length === 0) {
     return { url: external, prefix, stop: async () => {} };
   }
   const dir = await mkdtemp(join(tmpdir(), 'crashloop-redis-'));
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ready = await waitReady(child);
