@@ -13,6 +13,7 @@ import { MYSQL_PATTERNS } from './mysql.ts';
 import { REDIS_PATTERNS } from './redis.ts';
 import { K8S_COMPONENT_PATTERNS } from './k8s-components.ts';
 import { ERLANG_PATTERNS } from './erlang.ts';
+import { FAMILY_PATTERNS } from './families.ts';
 
 export type { LogPattern } from './types.ts';
 
@@ -30,4 +31,5 @@ export const LOG_PATTERNS: LogPattern[] = [
   ...PHP_PATTERNS,
   ...ERLANG_PATTERNS,
   ...GENERIC_PATTERNS,
+  ...FAMILY_PATTERNS,
 ];

@@ -5,6 +5,7 @@ import type { CauseId } from '../types.ts';
 import type { LogLine } from '../context.ts';
 import type { LogPattern } from './types.ts';
 import { LOG_PATTERNS } from './index.ts';
+import { BLOCKED_BY_ROLE, completeCut, lineRole } from './families.ts';
 
 export interface LogMatch {
   pattern: LogPattern;
@@ -43,12 +44,16 @@ function fill(title: string, m: RegExpExecArray, subject?: string): string {
 const WARNING_MIN_WEIGHT = 3.6;
 const WARNING_PENALTY = 0.5;
 
+const CUT_LOOKBACK = 3;
+
 export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[] = LOG_PATTERNS, warningMinWeight = WARNING_MIN_WEIGHT): LogMatch | undefined {
   const line = lines[index];
   if (!line) return undefined;
   const warning = isWarning(line.text);
+  const blocked = BLOCKED_BY_ROLE[lineRole(line.text)];
   let best: LogMatch | undefined;
   for (const p of patterns) {
+    if (blocked.has(p.cause)) continue;
     const weight = warning ? p.weight - WARNING_PENALTY : p.weight;
     if (warning && p.weight < warningMinWeight) continue;
     if (best && weight <= best.weight) continue;
@@ -56,14 +61,26 @@ export function matchLine(lines: LogLine[], index: number, patterns: LogPattern[
     const m = p.re.exec(line.text);
     if (!m) continue;
     const cause = p.classify ? p.classify(m, lines, index) : p.cause;
-    if (cause === null) continue;
+    if (cause === null || blocked.has(cause)) continue;
     const subjectRaw = p.subject !== undefined ? m[p.subject] : undefined;
     const subject = p.fixedSubject ?? subjectRaw ?? m.slice(1).find((g) => typeof g === 'string' && g !== '');
     best = { pattern: p, cause, line, index, weight, title: fill(p.title, m, subject), subject };
   }
   if (best?.pattern.effectiveWeight !== undefined) best.weight = best.pattern.effectiveWeight;
+  // The last lines of a log may be cut mid-word: complete the phrase they were cut in and match again; the
+  // evidence still quotes the line as it was.
+  if ((!best || best.weight < 2) && index >= lines.length - CUT_LOOKBACK) {
+    const done = completeCut(line.text);
+    if (done !== undefined) {
+      const copy = lines.slice();
+      copy[index] = { ...line, text: done };
+      const m = matchLine(copy, index, patterns, warningMinWeight);
+      if (m && (!best || m.weight > best.weight)) return { ...m, line };
+    }
+  }
   return best;
 }
+
 
 const SEPARATE_FAILURE_GAP = 10;
 

@@ -114,6 +114,16 @@ function evaluate(ctx: Context): Finding[] {
       continue;
     }
     const ev = [...statusEvidence(c), logEvidence(m.line)];
+    // A required credential that is set but empty surfaces later as the API's refusal: the variable is the finding.
+    const empty = m.cause === 'auth-failure' ? emptyCredential(c, m.index) : undefined;
+    if (empty) {
+      const variable = empty.variable;
+      out.push(makeFinding(ctx, c, 'missing-env-var', logConfidence(m.weight) + 0.02,
+        `"${c.name}": ${variable ? `the environment variable ${variable} is set but empty` : 'a required credential is empty'}, so the API refuses it (${excerptOf(m.line.text).slice(0, 120)})`,
+        [...ev, ...(empty.line ? [logEvidence(empty.line)] : []), ...(variable ? [{ kind: 'spec' as const, source: `spec.containers[${c.name}].env[${variable}]`, text: `${variable}: ""` }] : [])],
+        undefined, { subject: variable }));
+      continue;
+    }
     // A signature re-classified by context (KeyError on an env-like name) gets a title saying so.
     if (m.cause === 'missing-env-var' && m.pattern.cause !== 'missing-env-var' && m.subject) {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
@@ -122,6 +132,23 @@ function evaluate(ctx: Context): Finding[] {
     out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice ?? adviceFor(ctx, c, m.cause, m.line.text) }));
   }
   return out;
+}
+
+const CREDENTIAL_NAME = /TOKEN|API_?KEY|SECRET|PASSWORD|PASSWD|PASS\b|CREDENTIAL|AUTH/i;
+// A request or config line showing the credential it sent was empty: "Authorization: Bearer " and nothing after it,
+// token="" / api_key: null.
+const EMPTY_CREDENTIAL_LINE = /\b(?:Bearer|Token|Basic)\s*(?:$|["',;)\]}])|Authorization:\s*$|\b(?:token|api[_-]?key|apikey|password|secret|credentials?)["']?\s*[:=]\s*(?:""|''|null|None|nil|<nil>|undefined)?\s*(?:$|[,;}])|\b(?:token|api[_-]?key|password|secret) (?:is )?empty\b/i;
+
+/** Evidence that the credential behind an auth refusal was empty: an env entry set to "" or a line showing it. */
+function emptyCredential(c: ContainerCtx, index: number): { variable?: string; line?: LogLine } | undefined {
+  const variable = c.emptyEnv.find((n) => CREDENTIAL_NAME.test(n));
+  let line: LogLine | undefined;
+  for (let i = Math.max(0, index - 8); i <= Math.min(c.logLines.length - 1, index + 2); i++) {
+    const l = c.logLines[i];
+    if (l && i !== index && EMPTY_CREDENTIAL_LINE.test(l.text)) { line = l; break; }
+  }
+  if (!line && c.logLines[index] && /\bBearer\s*(?:$|["',;)\]}])/.test(c.logLines[index].text)) line = c.logLines[index];
+  return variable || line ? { ...(variable ? { variable } : {}), ...(line ? { line } : {}) } : undefined;
 }
 
 function adviceFor(ctx: Context, c: ContainerCtx, cause: string, line: string): string | undefined {

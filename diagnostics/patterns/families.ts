@@ -1,0 +1,92 @@
+// Round-7 families (issue 9, class 6), one pattern per entry with named fields so a diff shows what each matches:
+// an app's own low-disk refusal, DNS failures in the words of minimal images' tools, wait loops on a wrongly named
+// object, and configuration loaders rejecting unknown fields (whose field names look like hosts).
+import type { LogPattern } from './types.ts';
+
+export const FAMILY_PATTERNS: LogPattern[] = [
+  {
+    id: 'low-disk-refusal',
+    cause: 'disk-full',
+    // The app checks free space itself and refuses to start (no ENOSPC): Elasticsearch's flood stage, MinIO, Kafka,
+    // Jenkins, RabbitMQ, etcd's quota, "not enough free disk space".
+    re: /(?:not enough|insufficient|too little|low) (?:free )?(?:disk|storage)(?: space)?\b|disk space (?:is )?(?:too low|below|insufficient|low|exhausted)|free (?:disk )?space[^\n]{0,60}(?:below|less than|under|lower than|threshold|minimum|required)|flood[- ]stage (?:disk )?watermark|disk usage[^\n]{0,40}(?:exceeds?|above|over)[^\n]{0,30}(?:watermark|threshold|limit)|disk free limit|mvcc: database space exceeded|etcdserver: mvcc: database space exceeded|minimum free (?:disk )?space|disk (?:is )?(?:almost |nearly )?full\b/i,
+    weight: 3.8,
+    title: 'The app refuses to run on a nearly full disk',
+  },
+  {
+    id: 'busybox-dns',
+    cause: 'dns-failure',
+    // busybox/alpine tools: `nslookup: can't resolve 'db'`, `wget: bad address 'api:8080'`, `ping: bad address`,
+    // bind's `** server can't find db: NXDOMAIN`, getent's silence aside.
+    re: /nslookup: can't resolve '?([^'\s:]+)|(?:^|\b(?:wget|ping|nc|telnet|ftpget|ntpd|curl)[:\s]+)bad address '([^':]+)|\*\* server can't find ([^\s:]+): (?:NXDOMAIN|SERVFAIL)|\bcan't resolve (?:host )?'([^'\s:]+)'/,
+    weight: 4,
+    title: 'Cannot resolve the hostname $1',
+  },
+  {
+    id: 'wait-loop',
+    cause: 'dependency-unreachable',
+    // An init container's wait loop (`until nslookup db; do echo waiting for db; sleep 2; done`) on a name that never
+    // comes: the object it waits for does not exist under that name, or is not ready.
+    re: /^(?:[\w-]+: )?[Ww]aiting for (?:the )?(?:service |svc |database |db |host |endpoint |dependency )?([\w.-]*[\w])(?: to (?:be (?:ready|up|available)|start|come up|resolve))?\s*(?:\.{3}|…)?$/,
+    weight: 2.5,
+    title: 'It waits for $1, which never becomes available (check that the name of the Service or object it waits for is right)',
+    fixAdvice: 'The init container waits for an object that never appears under that name: compare the name in its command (kubectl get pod -o yaml, initContainers[].command) with the real Service/Deployment name and namespace (kubectl get svc -A | grep <name>); fix the name or create the object.',
+  },
+  {
+    id: 'config-unknown-field',
+    cause: 'config-invalid',
+    // A strict config loader rejecting a key: Go's json/yaml decoders, JSON Schema, Viper/koanf, Pydantic.
+    re: /\bunknown field "?([\w.\-/]+)"?|json: unknown field "([^"]+)"|additional propert(?:y|ies) (?:'([^']+)' )?(?:is |are )?not allowed|field ([\w.-]+) not found in type [\w.*]+|unrecognized (?:configuration )?(?:key|field|property|option)s?:? "?([\w.-]+)"?|[Ee]xtra (?:inputs|fields) (?:are )?not permitted|has invalid keys?: ([\w.,\s-]+)/,
+    weight: 4.2,
+    subject: 1,
+    title: 'The configuration has a field the loader does not accept: $1',
+  },
+];
+
+/**
+ * A line's role, decided before which noun in it matters: a parse/validation error names fields that can look like
+ * hosts ("db.host") or files, so network and file signatures must not claim it.
+ */
+const PARSE_ROLE = /\bunknown field\b|additional propert(?:y|ies)[^\n]*not allowed|field [\w.-]+ not found in type|cannot unmarshal|unmarshal errors|error (?:parsing|decoding|unmarshal+ing|validating)|failed to (?:parse|decode|unmarshal|validate)|validation (?:failed|error)|invalid (?:config(?:uration)?|yaml|json|toml|syntax)|mapping values are not allowed|did not find expected|unrecognized (?:configuration )?(?:key|field|property|option)|[Ee]xtra (?:inputs|fields) (?:are )?not permitted/i;
+// A stack frame quotes code locations and identifiers, not a failure of its own.
+const FRAME_ROLE = /^\s+at [\w$.<>]+[\s(]|^\s+File "[^"]+", line \d+|^\s+from [^\s:]+:\d+:in|^\s*[\w./-]+\.(?:go|rs|c|cc|cpp):\d+(?: \+0x[0-9a-f]+)?\s*$/;
+
+export type LineRole = 'parse' | 'frame' | 'other';
+
+export function lineRole(text: string): LineRole {
+  if (FRAME_ROLE.test(text)) return 'frame';
+  if (PARSE_ROLE.test(text)) return 'parse';
+  return 'other';
+}
+
+/** Causes a line of that role cannot carry: a config loader's complaint is not a network or file failure. */
+export const BLOCKED_BY_ROLE: Record<LineRole, ReadonlySet<string>> = {
+  parse: new Set(['dns-failure', 'dependency-unreachable', 'config-file-missing', 'port-in-use', 'tls-error']),
+  frame: new Set(['dns-failure', 'dependency-unreachable', 'config-file-missing', 'missing-env-var', 'auth-failure', 'permission-denied']),
+  other: new Set(),
+};
+
+// Closing words of decisive messages. A log line cut mid-word (a copy limit, a terminal width, a truncated
+// termination message) still carries its cause: "lookup db on 10.96.0.10:53: no such ho" is a DNS failure.
+const CUT_PHRASES = [
+  'no such host', 'connection refused', 'permission denied', 'no such file or directory', 'address already in use',
+  'executable file not found in $PATH', 'Temporary failure in name resolution', 'Name or service not known',
+  'No space left on device', 'certificate signed by unknown authority', 'password authentication failed',
+  'exec format error', 'read-only file system', 'i/o timeout', 'cannot open shared object file', 'Cannot find module',
+  'could not translate host name', 'Access denied for user', 'authentication failed', 'Connection refused',
+];
+const MIN_CUT = 4;
+
+/** The line completed with the rest of the phrase it was cut in, or undefined when it does not end inside one. */
+export function completeCut(text: string): string | undefined {
+  if (!/[A-Za-z]$/.test(text)) return undefined;
+  for (const phrase of CUT_PHRASES) {
+    for (let k = phrase.length - 1; k >= Math.max(MIN_CUT, Math.ceil(phrase.length / 2)); k--) {
+      const head = phrase.slice(0, k);
+      if (!text.endsWith(head)) continue;
+      const before = text.charAt(text.length - k - 1);
+      if (before === '' || /[\s:'"(=]/.test(before)) return text + phrase.slice(k);
+    }
+  }
+  return undefined;
+}
