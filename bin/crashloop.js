@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Launcher for the `crashloop` command. In a checkout the TypeScript sources run directly through
-// Node 24's type stripping (no build step, never stale); a package without sources runs dist/.
+// Launcher for the `crashloop` command. It runs the compiled dist/ (built by `npm ci`'s prepare step or
+// `npm run build`) while that is newer than the sources, else the TypeScript sources through Node 24's
+// type stripping, so it never runs stale code (bin/select-entry.js). Start-up is most of a one-shot
+// `crashloop diagnose`: Node's compile cache keeps compiled code between runs, and the bundled
+// @kubernetes/client-node replaces the package's ~1,000 files (docs/benchmarks.md).
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
   // Started by an older Node (the system's): hand over to the Node 24 that `npm ci` pinned.
@@ -24,9 +27,22 @@ if (major < 24) {
   });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15) : 1)));
 } else {
-  const { existsSync } = await import('node:fs');
-  const source = new URL('../src/cli/main.ts', import.meta.url);
-  const entry = existsSync(source) ? source : new URL('../dist/src/cli/main.js', import.meta.url);
+  const module = await import('node:module');
+  // Cache directory: NODE_COMPILE_CACHE, else <os temp>/node-compile-cache. A read-only or full disk
+  // only disables the cache (the call reports it and never throws).
+  module.enableCompileCache?.();
+  const { selectEntry } = await import('./select-entry.js');
+  const { entry, mode, clientNodeBundle } = selectEntry(new URL('../', import.meta.url));
+  if (clientNodeBundle !== undefined) {
+    const bundle = clientNodeBundle.href;
+    module.registerHooks({
+      resolve: (specifier, context, nextResolve) =>
+        specifier === '@kubernetes/client-node' ? { url: bundle, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
+    });
+  }
+  if (mode === 'source' && process.stderr.isTTY) {
+    process.stderr.write('crashloop: running from the sources (dist/ is missing or older than them); `npm run build` makes start-up faster.\n');
+  }
   const { main } = await import(entry.href);
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -8,7 +8,7 @@ import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
 import type { SlackPoster } from './slack/post.ts';
 import type { JobRouter } from './queue/queues.ts';
-import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
+import { closeServer, createRouteServer, healthRoutes, listen, type ReadinessCheck, type Route } from './server/routes.ts';
 import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -125,18 +125,5 @@ function registryOf(app: App): ListenerRegistry {
   };
 }
 
-/** Listens on `port` (0 = a free one) and resolves the port it got. */
-export function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-/** Drops open connections (keep-alive included) and resolves once the server is closed. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
+// listen and closeServer live in src/server/routes.ts (the worker role uses them without loading Bolt).
+export { closeServer, listen } from './server/routes.ts';

@@ -8,30 +8,38 @@ import type { Worker } from 'bullmq';
 import type { Config } from './config.ts';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ClusterGateway } from './cluster/types.ts';
-import { captureSnapshot } from './cluster/capture-snapshot.ts';
-import { createKubeGateway } from './cluster/kube-gateway.ts';
-import { listCrashingPods, resolveTarget } from './cluster/resolve-target.ts';
-import { diagnose, redactText } from '../diagnostics/index.ts';
 import { ActionStateStore } from './slack/action-state.ts';
 import { RedisPacer } from './slack/pacer.ts';
 import { SlackPoster } from './slack/post.ts';
 import { NotAvailableExecutor } from './slack/not-available-executor.ts';
 import { createDiagnosisQueue, createJobRouter, type JobRouter } from './queue/queues.ts';
 import { diagnosisQueueName } from './queue/types.ts';
-import { createDiagnosisProcessor, type DiagnosisDeps } from './queue/diagnosis-processor.ts';
+import type { DiagnosisDeps } from './queue/diagnosis-processor.ts';
 import { closeWorker, startDiagnosisWorker } from './queue/worker.ts';
-import { createRouteServer, healthRoutes, type ReadinessCheck, type Route } from './server/routes.ts';
-import { closeServer, listen, startSlackApp } from './app.ts';
+import { closeServer, createRouteServer, healthRoutes, listen, type ReadinessCheck, type Route } from './server/routes.ts';
 import { alertmanagerRoutes } from '../handlers/alertmanager.ts';
-import { incidentHooks } from './incidents/hooks.ts';
-import { webClientNotifier } from './incidents/notifier.ts';
-import { createIncidentStore } from './incidents/store.ts';
 import { NO_METRICS, type Metrics } from './metrics/metrics.ts';
 import { instrumentExecutor } from './metrics/instrument-executor.ts';
 import { instrumentProcessor } from './queue/instrument.ts';
 import { queueDepthOf } from './queue/depth.ts';
 import { createWebClient } from './slack/web-client.ts';
 import { checkRedisLogin, connectRedis } from './redis/connect.ts';
+
+// Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
+// Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
+async function loadWorkerParts() {
+  const [capture, gateway, resolve, engine, processor, hooks, notifier, store] = await Promise.all([
+    import('./cluster/capture-snapshot.ts'),
+    import('./cluster/kube-gateway.ts'),
+    import('./cluster/resolve-target.ts'),
+    import('../diagnostics/index.ts'),
+    import('./queue/diagnosis-processor.ts'),
+    import('./incidents/hooks.ts'),
+    import('./incidents/notifier.ts'),
+    import('./incidents/store.ts'),
+  ]);
+  return { ...capture, ...gateway, ...resolve, diagnose: engine.diagnose, redactText: engine.redactText, ...processor, ...hooks, ...notifier, ...store };
+}
 
 export type Role = 'all' | 'web' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'web', 'worker'];
@@ -67,7 +75,7 @@ export interface BotOptions {
    * The button executor; default answers "not available yet". The bot owns it: a `close()` it has runs
    * when the bot closes, after the Slack app stops taking clicks and before the queues and Redis close.
    */
-  executor?: (ctx: BotContext) => OwnedExecutor;
+  executor?: (ctx: BotContext) => OwnedExecutor | Promise<OwnedExecutor>;
   /** Extra HTTP routes on the Slack port, e.g. POST /alertmanager. */
   routes?: (ctx: BotContext) => Route[];
   log?: Log;
@@ -169,6 +177,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Workers: one per cluster this process holds credentials for.
     const gatewayClusters: string[] = [];
     if (role !== 'web') {
+      const { captureSnapshot, createKubeGateway, listCrashingPods, resolveTarget, diagnose, redactText, createDiagnosisProcessor, incidentHooks, webClientNotifier, createIncidentStore } = await loadWorkerParts();
       const createGateway = options.createGateway ?? ((name: string | undefined) => createKubeGateway(name === undefined ? {} : { clusterName: name, ...(config.clusters.length > 1 ? { context: name } : {}) }));
       const names: (string | undefined)[] = role === 'worker' ? [options.cluster ?? config.clusterName] : config.clusters.length > 0 ? config.clusters : [config.clusterName];
       for (const name of names) {
@@ -214,8 +223,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])];
 
     if (router !== undefined) {
-      const executor: OwnedExecutor = instrumentExecutor(options.executor?.(ctx) ?? new NotAvailableExecutor(states), counts);
+      const executor: OwnedExecutor = instrumentExecutor((await options.executor?.(ctx)) ?? new NotAvailableExecutor(states), counts);
       if (executor.close !== undefined) closers.push(() => executor.close?.() ?? Promise.resolve());
+      const { startSlackApp } = await import('./app.ts');
       const app = await startSlackApp(
         {
           slack: config.slack,

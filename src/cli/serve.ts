@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { ROLES, startBot, type Role } from '../main.ts';
-import { createBotActionExecutor } from '../actions/bot-executor.ts';
 import { SERVE_HELP } from './help.ts';
 
 export interface ServeIo {
@@ -56,7 +55,7 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
   let bot;
   try {
     // The report buttons' executor (src/actions), built only by roles that serve Slack; the bot closes it.
-    bot = await startBot({ config, role, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: (ctx) => createBotActionExecutor(ctx, { env: io.env }) });
+    bot = await startBot({ config, role, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: async (ctx) => (await import('../actions/bot-executor.ts')).createBotActionExecutor(ctx, { env: io.env }) });
   } catch (error) {
     io.stderr.write(`crashloop serve: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -1,7 +1,7 @@
 // The only code that talks to Kubernetes: a ClusterGateway over @kubernetes/client-node.
 // Every call gets the caller's AbortSignal combined with a per-call timeout, and every failure is
 // mapped to a ClusterError (see errors.ts).
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Observable, VersionApi } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Observable, VersionApi } from './client-node.ts';
 import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/client-node';
 import { ClusterError } from './types.ts';
 import type { ClusterGateway, ListOptions, LogOptions, Workload, WorkloadKind } from './types.ts';

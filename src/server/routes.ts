@@ -1,5 +1,6 @@
 // Plain HTTP routes served next to Slack's endpoint on the same port: /healthz, /readyz and any route
 // another module registers (POST /alertmanager). Shape-compatible with Bolt's CustomRoute.
+import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export interface Route {
@@ -75,5 +76,21 @@ export function createRouteServer(routes: Route[]): Server {
       return;
     }
     route.handler(req, res);
+  });
+}
+
+/** Listens on `port` (0 = a free one) and resolves the port it got. */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Drops open connections (keep-alive included) and resolves once the server is closed. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
   });
 }
