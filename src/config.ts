@@ -41,6 +41,8 @@ export interface Config {
   policyFile: string | undefined;
   /** Prefix for every Redis key and BullMQ queue of this deployment (hash-tagged on Redis Cluster). */
   redisPrefix: string;
+  /** Jobs one worker runs at once (CRASHLOOP_WORKER_CONCURRENCY); undefined = the worker's default, 4. */
+  workerConcurrency?: number;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +148,13 @@ const envSchema = z.object({
   CRASHLOOP_ROUTES_FILE: doc(optionalText, 'File holding channel routes as YAML, added after CRASHLOOP_ROUTES.'),
   CRASHLOOP_POLICY_FILE: doc(optionalText, 'Authorization policy file (YAML) for reads and actions; see docs/actions.md.'),
   CRASHLOOP_REDIS_PREFIX: doc(optionalText, 'Prefix of every Redis key and BullMQ queue of this deployment (two deployments on one Redis need different ones).', 'crashloop'),
+  CRASHLOOP_WORKER_CONCURRENCY: doc(
+    optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 256), {
+      message: 'CRASHLOOP_WORKER_CONCURRENCY must be a whole number from 1 to 256 (default 4).',
+    }),
+    'Diagnosis jobs one worker runs at once (1-256); figures per value in docs/benchmarks.md.',
+    '4',
+  ),
 });
 
 const routeSchema = z.object({
@@ -274,6 +283,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     routes,
     policyFile: e.CRASHLOOP_POLICY_FILE,
     redisPrefix: keyPrefix(e.CRASHLOOP_REDIS_PREFIX ?? 'crashloop', redis),
+    ...(e.CRASHLOOP_WORKER_CONCURRENCY === undefined ? {} : { workerConcurrency: Number(e.CRASHLOOP_WORKER_CONCURRENCY) }),
   };
 }
 

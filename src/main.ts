@@ -199,6 +199,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         const worker = startDiagnosisWorker(gateway.cluster, instrumentProcessor(diagnosisQueueName(gateway.cluster), processor, counts), {
           connection: bullRedis,
           prefix,
+          ...(config.workerConcurrency === undefined ? {} : { concurrency: config.workerConcurrency }),
           onFailed: (job, error) => log(`job ${job?.id ?? '?'} (${job?.data.target.text ?? ''}) failed, attempt ${job?.attemptsMade ?? '?'}`, error),
         });
         workers.push(worker);

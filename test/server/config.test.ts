@@ -72,6 +72,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(/SLACK_SIGNING_SECRET is not set/);
   });
 
+  it('reads the worker concurrency, and says what a bad value should be', () => {
+    expect(loadConfig(base).workerConcurrency).toBeUndefined();
+    expect(loadConfig({ ...base, CRASHLOOP_WORKER_CONCURRENCY: '16' }).workerConcurrency).toBe(16);
+    for (const bad of ['0', '-1', 'four', '257']) {
+      expect(problems({ ...base, CRASHLOOP_WORKER_CONCURRENCY: bad })).toEqual(['CRASHLOOP_WORKER_CONCURRENCY must be a whole number from 1 to 256 (default 4).']);
+    }
+  });
+
   it('needs no signing secret in Socket Mode', () => {
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-test-1', SLACK_APP_TOKEN: 'xapp-test-1' })).toEqual([]);
   });

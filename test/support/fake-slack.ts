@@ -98,7 +98,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+export interface FakeSlackOptions {
+  /** Delay before every Web API answer (the bench's slow-Slack storm); default none. */
+  latencyMs?: number;
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const latencyMs = options.latencyMs ?? 0;
   const calls: RecordedCall[] = [];
   const uploads: RecordedUpload[] = [];
   const responses: RecordedResponse[] = [];
@@ -167,6 +173,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       const method = path.slice('/api/'.length);
       const args = parseArgs(req.headers['content-type'], raw);
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       const queued = failures.get(method) ?? [];
       const index = queued.findIndex((f) => f.match === undefined || f.match(args));
       const failure = index < 0 ? undefined : queued.splice(index, 1)[0]?.failure;
