@@ -1,73 +1,77 @@
-// Diagnose speed and memory over the fixtures: ops/s, p50/p99 per snapshot, heap used, CPU model.
-//   npm run bench
-import { cpus } from 'node:os';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { diagnose } from '../diagnostics/index.ts';
+// `npm run bench [-- --json] [--quick] [--only a,b] [--bin other/bin/crashloop.js]`: every speed and memory figure in one run, on the
+// kwok control plane, real Redis and the local Slack Web API server. Interleaved where two things are
+// compared; medians and p95 with the machine's load average. Asserts nothing: it measures.
+// `--json` prints one object (the keys in docs/benchmarks.md) on stdout; progress goes to stderr.
+import { parseArgs } from 'node:util';
+import { adversarialBench, engineBench } from './engine.ts';
+import { idleRssBench } from './idle-rss.ts';
+import { startupBench } from './startup.ts';
+import { startBenchEnv, type BenchEnv } from './lib/env.ts';
+import { useCrashloopBin } from './lib/proc.ts';
+import { load, machine } from './lib/stats.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, bin: { type: 'string' } }, strict: true });
+if (values.bin !== undefined) useCrashloopBin(values.bin);
+const quick = values.quick === true;
+const only = values.only?.split(',').map((s) => s.trim());
+const want = (section: string): boolean => only === undefined || only.includes(section);
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
-function loadDir(dir: string): unknown[] {
-  const out: unknown[] = [];
-  let entries: string[] = [];
-  try { entries = readdirSync(dir); } catch { return out; }
-  for (const name of entries) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...loadDir(p));
-    else if (name.endsWith('.json')) out.push(JSON.parse(readFileSync(p, 'utf8')));
+// Sections that need the cluster; the rest run without it.
+const CLUSTER_SECTIONS = ['kubectl', 'overhead', 'storm', 'throughput'];
+const needsCluster = CLUSTER_SECTIONS.some(want);
+
+const out: Record<string, unknown> = { machine: machine(), quick, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
+const details: Record<string, unknown> = {};
+let env: BenchEnv | undefined;
+try {
+  if (want('engine')) {
+    log('engine…');
+    const engine = engineBench(quick ? 200 : 2000);
+    details.engine = engine;
+    out.engineOpsPerSec = engine.roundRobin.opsPerSec;
+    out.engineP99Ms = engine.roundRobin.ms.p99;
   }
-  return out;
-}
-
-const snapshots = [...loadDir(join(root, 'test/fixtures/diagnostics')), ...loadDir(join(root, 'test/fixtures/corpus'))];
-if (snapshots.length === 0) throw new Error('no fixtures found under test/fixtures');
-
-// A worst case: 1,000 lines (the engine's cap) of noisy log before the fatal line.
-const big = structuredClone(snapshots[0]) as { logs: Record<string, { previous: string | null }> };
-const firstLog = Object.keys(big.logs)[0];
-if (firstLog) big.logs[firstLog] = { previous: `${'2026-11-21T11:59:00Z INFO GET /api/v1/items 200 3ms user=42 trace=abc123\n'.repeat(50_000)}Error: Cannot find module 'express'` };
-
-// Each run diagnoses a fresh parse of the snapshot (parsing is not timed), as the CLI does: the
-// engine caches its normalized view per object, so reusing one object would flatter the figures.
-function measure(label: string, inputs: string[], minMs: number): void {
-  for (let i = 0; i < 20; i++) diagnose(JSON.parse(inputs[i % inputs.length] ?? 'null'));
-  const samples: number[] = [];
-  let busy = 0;
-  let i = 0;
-  const start = performance.now();
-  while (performance.now() - start < minMs || samples.length < 200) {
-    const snapshot: unknown = JSON.parse(inputs[i++ % inputs.length] ?? 'null');
-    const t0 = performance.now();
-    diagnose(snapshot);
-    const dt = performance.now() - t0;
-    busy += dt;
-    samples.push(dt);
+  if (want('adversarial')) {
+    log('adversarial…');
+    const adversarial = await adversarialBench();
+    // null until bench/adversarial.ts (the render-safety work) exists.
+    out.adversarial = adversarial.figures;
+    if (!adversarial.available) details.adversarial = 'NOT MEASURED: bench/adversarial.ts is missing';
   }
-  samples.sort((a, b) => a - b);
-  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))] ?? 0;
-  console.log(`${label.padEnd(34)} ${String(Math.round(samples.length / (busy / 1000))).padStart(8)} ops/s   p50 ${pct(50).toFixed(3)} ms   p99 ${pct(99).toFixed(3)} ms   max ${pct(100).toFixed(3)} ms   (${samples.length} runs)`);
+  if (want('startup')) {
+    log('start-up…');
+    const startup = await startupBench(quick ? 3 : 15);
+    details.startup = startup;
+    out.startupMs = startup.startupMs;
+  }
+  if (want('idle') || needsCluster || want('ack')) {
+    env = await startBenchEnv({ cluster: needsCluster, log });
+  }
+  if (want('idle') && env) {
+    log('idle RSS per role…');
+    const idle = await idleRssBench(env, quick ? 1000 : 3000);
+    details.idle = idle;
+    out.idleRssMb = idle.idleRssMb;
+  }
+  for (const [section, file] of [['kubectl', './kubectl.ts'], ['overhead', './overhead.ts'], ['ack', './ack.ts'], ['storm', './storm.ts'], ['throughput', './throughput.ts']] as const) {
+    if (!want(section) || env === undefined) continue;
+    log(`${section}…`);
+    const mod = (await import(file)) as { bench: (env: BenchEnv, quick: boolean, log: (line: string) => void) => Promise<{ figures: Record<string, unknown>; details: unknown }> };
+    const result = await mod.bench(env, quick, log);
+    Object.assign(out, result.figures);
+    details[section] = result.details;
+  }
+} finally {
+  await env?.close();
 }
+out.loadAtEnd = load();
+out.details = details;
 
-// The npm script runs plain `node`: expose the collector here so heap figures are measured after GC.
-setFlagsFromString('--expose_gc');
-const gc = runInNewContext('gc') as () => void;
-const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-
-console.log(`cpu: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), node ${process.version}`);
-console.log(`fixtures: ${snapshots.length} snapshots`);
-measure('diagnose, fixtures round-robin', snapshots.map((x) => JSON.stringify(x)), 2000);
-measure('diagnose, 12 MB log snapshot', [JSON.stringify(big)], 2000);
-
-// Heap: what one diagnosis of the 12 MB snapshot allocates, and what stays after GC.
-const bigParsed: unknown = JSON.parse(JSON.stringify(big));
-gc();
-const before = process.memoryUsage().heapUsed;
-const report = diagnose(bigParsed);
-const during = process.memoryUsage().heapUsed;
-gc();
-const after = process.memoryUsage().heapUsed;
-console.log(`heap used: ${mib(after)} after GC; one 12 MB diagnosis allocates ~${mib(Math.max(0, during - before))} and retains ${mib(Math.max(0, after - before))} (report: ${report.findings.length} findings); rss ${mib(process.memoryUsage().rss)}`);
+if (values.json === true) process.stdout.write(`${JSON.stringify(out)}\n`);
+else {
+  // A table of the headline figures, then every detail (samples' medians, p95, load per section).
+  const { details: all, ...headline } = out;
+  for (const [key, value] of Object.entries(headline)) process.stdout.write(`${key.padEnd(28)} ${JSON.stringify(value)}\n`);
+  process.stdout.write(`\ndetails:\n${JSON.stringify(all, null, 2)}\n`);
+}
