@@ -6,6 +6,8 @@ import { CAUSE_IDS } from './types.ts';
 import { arr, contextOf, obj, str, type Context } from './context.ts';
 import { RULES } from './registry.ts';
 import { buildTimeline } from './timeline.ts';
+import { command } from './fix-commands.ts';
+import { kubeName, kubeRef } from './shell.ts';
 import { buildChange } from './change.ts';
 import { redactDeep } from './redact.ts';
 
@@ -60,8 +62,8 @@ function changeFinding(ctx: Context, report: Report, primary: Finding): Finding 
       summary: `Roll ${workload} back to revision ${ch.fromRevision} while the change is fixed.`,
       steps: ['Compare the two revisions.', 'Undo the rollout; fix the change and roll forward again.'],
       commands: [
-        { description: 'Show the previous revision', command: `kubectl rollout history ${workload} -n ${ctx.namespace} --revision=${ch.fromRevision}` },
-        { description: 'Roll back', command: `kubectl rollout undo ${workload} -n ${ctx.namespace} --to-revision=${ch.fromRevision}` },
+        command('Show the previous revision', ['kubectl', 'rollout', 'history', kubeRef(workload, 'deployment/<name>'), '-n', kubeName(ctx.namespace, '<namespace>'), `--revision=${ch.fromRevision}`]),
+        command('Roll back', ['kubectl', 'rollout', 'undo', kubeRef(workload, 'deployment/<name>'), '-n', kubeName(ctx.namespace, '<namespace>'), `--to-revision=${ch.fromRevision}`]),
       ],
     },
   };

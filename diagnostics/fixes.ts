@@ -1,7 +1,8 @@
 // One fix per cause: the concrete change, the kubectl commands that confirm it, and a snippet.
 import type { CauseId, Fix } from './types.ts';
 import type { Context, ContainerCtx } from './context.ts';
-import { debugCopy, describePod, logsPrevious, podEvents, showSpec, SLEEP_OVERRIDE, workloadRef } from './fix-commands.ts';
+import { command, debugCopy, describePod, logsPrevious, names, podEvents, showSpec, SLEEP_OVERRIDE, workloadRef } from './fix-commands.ts';
+import { isHostname, kubeName, shellCommand } from './shell.ts';
 
 export interface FixDetail {
   /** What the finding is about: module, file, variable, host, volume … */
@@ -37,10 +38,10 @@ function oomFix(ctx: Context, c: ContainerCtx): Fix {
       'If usage grows without bound, look for a leak before raising again.',
     ],
     commands: [
-      { description: 'Current memory use', command: `kubectl top pod ${ctx.podName} -n ${ctx.namespace} --containers` },
+      command('Current memory use', ['kubectl', 'top', 'pod', names(ctx).pod, '-n', names(ctx).ns, '--containers']),
       logsPrevious(ctx, c),
       describePod(ctx),
-      { description: 'Raise the limit', command: `kubectl set resources ${ctx.workload ?? 'deployment/<name>'} -c ${c.name} -n ${ctx.namespace} --limits=memory=${suggested ?? '<new-limit>'}` },
+      command('Raise the limit', ['kubectl', 'set', 'resources', workloadRef(ctx), '-c', names(ctx, c).container, '-n', names(ctx).ns, `--limits=memory=${suggested ?? '<new-limit>'}`]),
     ],
     snippet: `resources:\n  requests:\n    memory: ${suggested ?? '512Mi'}\n  limits:\n    memory: ${suggested ?? '512Mi'}`,
   };
@@ -53,9 +54,22 @@ const STATEFUL_POD_DNS = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-\d+\.[a-z0-9]([a-z0-9-]
 /** svc.namespace.svc[.cluster.local]: a Service name already qualified with its namespace. */
 const SERVICE_DNS = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?$/;
 
+/** The host a DNS check should resolve: the failing name when it is a hostname, else a placeholder. */
+function lookupHost(subject: string | undefined): string {
+  const host = subject?.trim().replace(/:\d{1,5}$/, '');
+  return isHostname(host) ? host : '<host>';
+}
+
+/** host:port for openssl s_client: the subject when it is one, else placeholders. */
+function tlsTarget(subject: string | undefined): string {
+  const m = subject === undefined ? null : /^(.{1,253}?)(?::(\d{1,5}))?$/.exec(subject.trim());
+  const host = m?.[1];
+  return isHostname(host) ? `${host}:${m?.[2] ?? '443'}` : '<host>:<port>';
+}
+
 function dnsSummary(subject: string | undefined, ns: string): string {
   const svc = subject ? SERVICE_DNS.exec(subject) : null;
-  if (svc) return `Fix name resolution of ${subject}: check that Service ${svc[1]} exists in namespace ${svc[3]} (kubectl get svc ${svc[1]} -n ${svc[3]}) and that CoreDNS answers.`;
+  if (svc) return `Fix name resolution of ${subject}: check that Service ${svc[1]} exists in namespace ${svc[3]} (${shellCommand(['kubectl', 'get', 'svc', svc[1] ?? '<svc>', '-n', svc[3] ?? '<namespace>'])}) and that CoreDNS answers.`;
   return `Fix name resolution of ${q(subject, 'the hostname')}: use the right Service name (<svc>.${ns}.svc.cluster.local for this namespace) and check CoreDNS.`;
 }
 
@@ -78,7 +92,7 @@ export function fixFor(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDeta
 
 function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail): Fix {
   const logs = logsPrevious(ctx, c);
-  const ns = ctx.namespace;
+  const ns = names(ctx).ns;
   const w = workloadRef(ctx);
   switch (cause) {
     case 'oom-killed':
@@ -90,7 +104,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'fix-environment', variable: v,
         summary: `Set the environment variable ${name} on container ${c.name} (from a Secret or ConfigMap if it is sensitive).`,
         steps: ['Check which variables the container has.', `Add ${name} to the container env (or envFrom) and roll out.`],
-        commands: [showSpec(ctx, c, 'env'), logs, { description: `Set ${name} from a Secret`, command: `kubectl set env ${w} -c ${c.name} -n ${ns} --from=secret/<secret-name> --keys=${name}` }],
+        commands: [showSpec(ctx, c, 'env'), logs, command(`Set ${name} from a Secret`, ['kubectl', 'set', 'env', w, '-c', names(ctx, c).container, '-n', ns, '--from=secret/<secret-name>', `--keys=${name}`])],
         snippet: `env:\n  - name: ${name}\n    valueFrom:\n      secretKeyRef:\n        name: <secret-name>\n        key: ${name}`,
       };
     }
@@ -99,7 +113,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'create-reference', refKind: /secret/i.test(d.subject ?? '') ? 'Secret' : 'ConfigMap', refName: q(d.subject, '<name>'),
         summary: `Create ${q(d.subject, 'the referenced ConfigMap or Secret')} in namespace ${ns}, or fix the name the pod refers to.`,
         steps: ['Check the exact name and namespace of the reference.', 'Create it, or mark the reference optional.'],
-        commands: [{ description: 'List ConfigMaps and Secrets', command: `kubectl get configmap,secret -n ${ns}` }, describePod(ctx)],
+        commands: [command('List ConfigMaps and Secrets', ['kubectl', 'get', 'configmap,secret', '-n', ns]), describePod(ctx)],
       };
     case 'config-file-missing':
       return {
@@ -121,7 +135,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'fix-dependency', target: d.subject,
         summary: `Make ${q(d.subject, 'the dependency')} reachable from ${c.name}: check that its Service has endpoints, the port is right and no NetworkPolicy blocks it; or let the app retry instead of exiting.`,
         steps: ['Check the target Service and its endpoints.', 'Test the connection from a debug pod in the same namespace.', 'Add retries with backoff (or an init container that waits) if the dependency starts later.'],
-        commands: [logs, { description: 'Check Services and endpoints', command: `kubectl get svc,endpoints -n ${ns}` }, { description: 'Test from inside the namespace', command: `kubectl run -it --rm nettest --image=busybox:1.36 -n ${ns} --restart=Never -- sh` }],
+        commands: [logs, command('Check Services and endpoints', ['kubectl', 'get', 'svc,endpoints', '-n', ns]), command('Test from inside the namespace', ['kubectl', 'run', '-it', '--rm', 'nettest', '--image=busybox:1.36', '-n', ns, '--restart=Never', '--', 'sh'])],
       };
     case 'dns-failure':
       return {
@@ -130,7 +144,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
           ? `${d.subject} is the per-pod DNS name of a StatefulSet pod behind a headless Service: it resolves only while that pod exists and is Ready (unless the Service sets publishNotReadyAddresses: true). Check that the pod is up, that the Service name matches the StatefulSet's spec.serviceName, and let ${c.name} wait or retry instead of exiting.`
           : dnsSummary(d.subject, ns),
         steps: ['Check that the Service exists in the expected namespace.', 'Check CoreDNS pods and their logs; for a CoreDNS loop, point the node resolv.conf (kubelet --resolv-conf) at a real upstream instead of 127.0.0.x.'],
-        commands: [logs, { description: 'Resolve from inside the cluster', command: `kubectl run -it --rm dnstest --image=busybox:1.36 -n ${ns} --restart=Never -- nslookup ${q(d.subject, 'kubernetes.default')}` }, { description: 'Check CoreDNS', command: 'kubectl logs -n kube-system -l k8s-app=kube-dns --tail=50' }],
+        commands: [logs, command('Resolve from inside the cluster', ['kubectl', 'run', '-it', '--rm', 'dnstest', '--image=busybox:1.36', '-n', ns, '--restart=Never', '--', 'nslookup', lookupHost(d.subject)]), { description: 'Check CoreDNS', command: 'kubectl logs -n kube-system -l k8s-app=kube-dns --tail=50' }],
       };
     case 'missing-dependency':
       return {
@@ -152,7 +166,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'fix-config',
         summary: portSummary(ctx, c, d.subject),
         steps: ['List the ports of every container in the pod (containers share one network namespace).', 'Change the app port or remove the duplicate process.'],
-        commands: [logs, { description: 'List container ports', command: `kubectl get pod ${ctx.podName} -n ${ns} -o jsonpath='{range .spec.containers[*]}{.name}{"\\t"}{.ports}{"\\n"}{end}'` }],
+        commands: [logs, command('List container ports', ['kubectl', 'get', 'pod', names(ctx).pod, '-n', ns, '-o', 'jsonpath={range .spec.containers[*]}{.name}{"\\t"}{.ports}{"\\n"}{end}'])],
       };
     case 'command-not-found':
       return {
@@ -174,7 +188,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'fix-image', image: c.image,
         summary: `Build ${q(c.image, 'the image')} for the node architecture (e.g. docker buildx build --platform linux/amd64,linux/arm64).`,
         steps: ['Compare the node architecture with the image platform.', 'Publish a multi-arch image or pin the pod to matching nodes with nodeSelector kubernetes.io/arch.'],
-        commands: [{ description: 'Node architectures', command: 'kubectl get nodes -L kubernetes.io/arch' }, { description: 'Image platforms', command: `docker manifest inspect ${q(c.image, '<image>')}` }],
+        commands: [{ description: 'Node architectures', command: 'kubectl get nodes -L kubernetes.io/arch' }, command('Image platforms', ['docker', 'manifest', 'inspect', q(c.image, '<image>')])],
         snippet: 'nodeSelector:\n  kubernetes.io/arch: amd64',
       };
     case 'segfault':
@@ -189,7 +203,7 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'fix-image', image: c.image,
         summary: `Fix the image reference ${c.image ? `${c.image} ` : ''}of ${c.name}: check the name and tag exist, and add imagePullSecrets for a private registry.`,
         steps: ['Pull the exact reference by hand.', 'For a private registry create a docker-registry Secret and reference it in imagePullSecrets.'],
-        commands: [describePod(ctx), { description: 'Create a pull secret', command: `kubectl create secret docker-registry regcred -n ${ns} --docker-server=<registry> --docker-username=<user> --docker-password=<password>` }],
+        commands: [describePod(ctx), command('Create a pull secret', ['kubectl', 'create', 'secret', 'docker-registry', 'regcred', '-n', ns, '--docker-server=<registry>', '--docker-username=<user>', '--docker-password=<password>'])],
         snippet: 'imagePullSecrets:\n  - name: regcred',
       };
     case 'exited-zero':
@@ -205,28 +219,28 @@ function fixForCause(cause: CauseId, ctx: Context, c: ContainerCtx, d: FixDetail
         kind: 'fix-volume', volume: d.subject,
         summary: `Fix ${d.subject ? `volume ${d.subject}` : 'the volume'} of pod ${ctx.podName}: check the PVC is Bound, the storage driver/NFS server is reachable and the volume is not attached to another node.`,
         steps: ['Check the PVC and PV status.', 'Check the CSI driver pods and the VolumeAttachment objects.'],
-        commands: [describePod(ctx), { description: 'PVC status', command: `kubectl get pvc -n ${ns}` }, { description: 'Attachments', command: 'kubectl get volumeattachments' }],
+        commands: [describePod(ctx), command('PVC status', ['kubectl', 'get', 'pvc', '-n', ns]), { description: 'Attachments', command: 'kubectl get volumeattachments' }],
       };
     case 'auth-failure':
       return {
         kind: 'fix-config',
         summary: `Give ${c.name} valid credentials for ${q(d.subject, 'the dependency')}: check the Secret it reads and that the user/password/token match the server.`,
         steps: ['Check the Secret keys the container uses.', 'Rotate or correct the credential and restart the pod.'],
-        commands: [logs, showSpec(ctx, c, 'env'), { description: 'List Secrets', command: `kubectl get secret -n ${ns}` }],
+        commands: [logs, showSpec(ctx, c, 'env'), command('List Secrets', ['kubectl', 'get', 'secret', '-n', ns])],
       };
     case 'tls-error':
       return {
         kind: 'fix-config',
         summary: `Fix TLS between ${c.name} and ${q(d.subject, 'its peer')}: mount the CA bundle that signed the server certificate, renew an expired certificate, or use a certificate whose SANs match the address.`,
         steps: ['Read the certificate chain the server presents (openssl s_client).', 'Mount the CA into the container trust store or set the client CA file.'],
-        commands: [logs, { description: 'Inspect the server certificate', command: 'openssl s_client -connect <host>:<port> -showcerts </dev/null' }],
+        commands: [logs, command('Inspect the server certificate chain (Ctrl-C once it is printed)', ['openssl', 's_client', '-connect', tlsTarget(d.subject), '-showcerts'])],
       };
     case 'disk-full':
       return {
         kind: 'free-disk',
         summary: `Free space for ${c.name}: grow the volume or emptyDir sizeLimit, clean old data/logs, or raise ephemeral-storage limits.`,
         steps: ['Find which filesystem is full (df -h in a debug copy).', 'Expand the PVC or clean up; set ephemeral-storage requests/limits.'],
-        commands: [logs, { description: 'Node disk pressure', command: `kubectl describe node ${q(ctx.nodeName, '<node>')}` }],
+        commands: [logs, command('Node disk pressure', ['kubectl', 'describe', 'node', kubeName(ctx.nodeName, '<node>')])],
         snippet: 'resources:\n  requests:\n    ephemeral-storage: 1Gi\n  limits:\n    ephemeral-storage: 2Gi',
       };
     case 'app-error':

@@ -5,7 +5,8 @@ import type { Evidence, Finding, Fix, Rule } from '../types.ts';
 import { type Context, type ContainerCtx, type EventCtx } from '../context.ts';
 import { compact, eventEvidence, waitingEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
-import { describePod } from '../fix-commands.ts';
+import { command, describePod, names } from '../fix-commands.ts';
+import { kubeName } from '../shell.ts';
 
 interface Ref { refKind: 'ConfigMap' | 'Secret'; refName: string; key?: string }
 
@@ -119,6 +120,10 @@ function evaluate(ctx: Context): Finding[] {
 
 function refFix(ctx: Context, ref: Ref | undefined): Fix {
   const kindLower = ref?.refKind === 'Secret' ? 'secret' : 'configmap';
+  // Names and keys in commands come from event text: only valid ones are pasted.
+  const refName = kubeName(ref?.refName, '<name>');
+  const refKey = ref?.key !== undefined && /^[-._a-zA-Z0-9]{1,253}$/.test(ref.key) ? ref.key : '<key>';
+  const ns = names(ctx).ns;
   return {
     kind: 'create-reference', refKind: ref?.refKind ?? 'ConfigMap', refName: ref?.refName ?? '<name>', key: ref?.key,
     summary: ref
@@ -126,11 +131,11 @@ function refFix(ctx: Context, ref: Ref | undefined): Fix {
       : 'Create the referenced ConfigMap or Secret, or fix the reference in the pod spec.',
     steps: ['Check the exact name and namespace of the reference (names are case-sensitive; Secrets are not shared across namespaces).', 'Create it, or mark the reference optional if the app can run without it.'],
     commands: [
-      { description: `Check that the ${ref?.refKind ?? 'object'} exists`, command: `kubectl get ${kindLower} ${ref?.refName ?? '<name>'} -n ${ctx.namespace}${ref?.key ? ' -o jsonpath=\'{.data}\'' : ''}` },
+      command(`Check that the ${ref?.refKind ?? 'object'} exists`, ['kubectl', 'get', kindLower, refName, '-n', ns, ...(ref?.key ? ['-o', 'jsonpath={.data}'] : [])]),
       describePod(ctx),
       ref?.refKind === 'Secret'
-        ? { description: 'Create it', command: `kubectl create secret generic ${ref.refName} -n ${ctx.namespace} --from-literal=${ref.key ?? '<key>'}=<value>` }
-        : { description: 'Create it', command: `kubectl create configmap ${ref?.refName ?? '<name>'} -n ${ctx.namespace} --from-literal=${ref?.key ?? '<key>'}=<value>` },
+        ? command('Create it', ['kubectl', 'create', 'secret', 'generic', refName, '-n', ns, `--from-literal=${refKey}=<value>`])
+        : command('Create it', ['kubectl', 'create', 'configmap', refName, '-n', ns, `--from-literal=${refKey}=<value>`]),
     ],
   };
 }

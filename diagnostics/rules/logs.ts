@@ -7,6 +7,7 @@ import { logEvidence, statusEvidence } from '../evidence.ts';
 import { failing, makeFinding } from '../finding.ts';
 import { LOG_PATTERNS } from '../patterns/index.ts';
 import { selectLogMatch } from '../patterns/match.ts';
+import { shellCommand } from '../shell.ts';
 
 const EVENT_PATTERNS = LOG_PATTERNS.filter((p) => p.events === true);
 
@@ -94,7 +95,7 @@ export function rbacAdvice(ctx: Context, c: ContainerCtx, line: string): string 
   const resource = named?.[2] ?? path?.[2];
   const group = named ? named[3] : path?.[1];
   const target = resource ? `${resource}${group ? `.${group}` : ''}` : '<resource>';
-  return `The Kubernetes API refused ServiceAccount ${ctx.namespace}/${ctx.serviceAccount} of ${c.name} (RBAC): grant it ${verb} on ${target} with a Role/ClusterRole and a binding (the chart's rbac.create, or the operator's ClusterRole), check with \`kubectl auth can-i ${verb} ${target} --as=${sa}\`, then restart the pod.`;
+  return `The Kubernetes API refused ServiceAccount ${ctx.namespace}/${ctx.serviceAccount} of ${c.name} (RBAC): grant it ${verb} on ${target} with a Role/ClusterRole and a binding (the chart's rbac.create, or the operator's ClusterRole), check with \`${shellCommand(['kubectl', 'auth', 'can-i', verb, target, `--as=${sa}`])}\`, then restart the pod.`;
 }
 
 function evaluate(ctx: Context): Finding[] {

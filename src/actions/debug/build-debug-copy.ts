@@ -72,6 +72,4 @@ export function buildDebugCopy(pod: JsonObject, options: DebugCopyOptions): Json
   };
 }
 
-export function execCommand(namespace: string, pod: string, container: string): string {
-  return `kubectl exec -it ${pod} -n ${namespace} -c ${container} -- sh`;
-}
+export { execCommand } from '../commands.ts';
