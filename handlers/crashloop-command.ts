@@ -5,6 +5,7 @@ import { diagnosingMessage, helpMessage, queueUnavailableMessage } from '../src/
 import { withTimeout } from '../src/queue/with-timeout.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
+import { fallbackText } from '../src/slack/mrkdwn.ts';
 
 export interface CrashloopCommandDeps {
   router: Pick<JobRouter, 'enqueue' | 'clusters'>;
@@ -25,7 +26,8 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       return;
     }
     if (parsed.kind === 'error') {
-      await ack({ response_type: 'ephemeral', text: parsed.message });
+      // The parse error quotes what the user typed: escaped like every other text.
+      await ack({ response_type: 'ephemeral', text: fallbackText(parsed.message) });
       return;
     }
     const target = parsed.kind === 'diagnose' ? (parsed.target.namespace === undefined ? parsed.target.text : `${parsed.target.text} -n ${parsed.target.namespace}`) : '';

@@ -6,6 +6,8 @@ import { incidentId } from '../queue/types.ts';
 import type { RollbackKind } from './rollback/plan-rollback.ts';
 import type { ActionRequest } from './types.ts';
 import { button } from '../slack/render/buttons.ts';
+import { section } from '../slack/render/limits.ts';
+import type { Mrkdwn } from '../slack/mrkdwn.ts';
 import type { ActionId } from './types.ts';
 
 export interface DebugCleanupJob {
@@ -44,15 +46,16 @@ export interface ActionContext {
 /** Result of a handler: `message` is the audit line without the user ("rolled back api to revision 6"). */
 export type HandlerResult = { status: 'done' | 'failed'; message: string };
 
-export function post(ctx: ActionContext, text: string, blocks?: SlackBlock[]): Promise<{ ts: string }> {
-  return ctx.slack.postMessage({ channel: ctx.request.channel, threadTs: ctx.request.threadTs, text, ...(blocks === undefined ? {} : { blocks }) });
+/** Posts into the click's thread. `text` is built with the mrkdwn tag (src/slack/mrkdwn.ts): input is escaped. */
+export function post(ctx: ActionContext, text: Mrkdwn, blocks?: SlackBlock[]): Promise<{ ts: string }> {
+  return ctx.slack.postMessage({ channel: ctx.request.channel, threadTs: ctx.request.threadTs, text: text.text, ...(blocks === undefined ? {} : { blocks }) });
 }
 
 /** A section with one button whose state is saved now. */
-export async function messageWithButton(ctx: ActionContext, text: string, actionId: ActionId, label: string, extra: Partial<ActionState>, options: { style?: 'primary' | 'danger'; confirm?: string } = {}): Promise<SlackBlock[]> {
+export async function messageWithButton(ctx: ActionContext, text: Mrkdwn, actionId: ActionId, label: string, extra: Partial<ActionState>, options: { style?: 'primary' | 'danger'; confirm?: Mrkdwn } = {}): Promise<SlackBlock[]> {
   const stateId = await ctx.states.save(followUpState(ctx, extra));
   return [
-    { type: 'section', text: { type: 'mrkdwn', text } },
+    section(text),
     { type: 'actions', elements: [{ ...button(actionId, stateId, { label, ...options }) }] },
   ];
 }

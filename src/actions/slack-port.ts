@@ -1,14 +1,18 @@
 // What the actions need from Slack, and an adapter over @slack/web-api's WebClient.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from './audit.ts';
+import type { Block } from '../slack/render/limits.ts';
+import type { SlackText } from '../slack/mrkdwn.ts';
+import { outboundBlocks, outboundText } from '../slack/outbound.ts';
+import { redactText } from '../../diagnostics/redact.ts';
 
-/** A Block Kit block, kept loose: the actions build few and simple ones. */
-export type SlackBlock = Record<string, unknown>;
+/** A Block Kit block, built with src/slack/render (texts are SlackText: escaped or the bot's own markup). */
+export type SlackBlock = Block;
 
 export interface ActionSlack {
-  postMessage(args: { channel: string; threadTs?: string; text: string; blocks?: SlackBlock[] }): Promise<{ ts: string }>;
-  updateMessage(args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
-  uploadFile(args: { channel: string; threadTs: string; filename: string; content: string; title: string }): Promise<void>;
+  postMessage(args: { channel: string; threadTs?: string; text: SlackText; blocks?: SlackBlock[] }): Promise<{ ts: string }>;
+  updateMessage(args: { channel: string; ts: string; text: SlackText; blocks?: SlackBlock[] }): Promise<void>;
+  uploadFile(args: { channel: string; threadTs: string; filename: string; content: string; title: SlackText }): Promise<void>;
   /** Slack user-group ids of a user; [] when unknown (needs usergroups:read). */
   userGroups(userId: string): Promise<string[]>;
   /** The user's profile email (users:read.email), for the Kubernetes identity mode. */
@@ -21,14 +25,14 @@ export function slackFromWebClient(client: WebClient, logger?: Logger, options: 
   let cache: { at: number; byUser: Map<string, string[]> } | undefined;
   return {
     async postMessage({ channel, threadTs, text, blocks }) {
-      const res = await client.chat.postMessage({ channel, text, ...(threadTs === undefined ? {} : { thread_ts: threadTs }), ...(blocks === undefined ? {} : { blocks }) });
+      const res = await client.chat.postMessage({ channel, text: outboundText(text), ...(threadTs === undefined ? {} : { thread_ts: threadTs }), ...(blocks === undefined ? {} : { blocks: outboundBlocks(blocks) }) });
       return { ts: String(res.ts ?? '') };
     },
     async updateMessage({ channel, ts, text, blocks }) {
-      await client.chat.update({ channel, ts, text, ...(blocks === undefined ? {} : { blocks }) });
+      await client.chat.update({ channel, ts, text: outboundText(text), ...(blocks === undefined ? {} : { blocks: outboundBlocks(blocks) }) });
     },
     async uploadFile({ channel, threadTs, filename, content, title }) {
-      await client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, filename, title, content });
+      await client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, filename, title: outboundText(title), content: redactText(content) });
     },
     async userEmail(userId) {
       try {

@@ -6,6 +6,7 @@
 import { incidentId, type DiagnosisJobData, type IncidentKey } from '../queue/types.ts';
 import { restartBand } from '../incidents/bands.ts';
 import { changeText, parentFiringText, parentResolvedText, resolvedNoteText } from '../incidents/messages.ts';
+import type { SlackText } from '../slack/mrkdwn.ts';
 import type { IncidentNotifier } from '../incidents/notifier.ts';
 import type { Incident, IncidentChange, IncidentStore } from '../incidents/store.ts';
 import { ensureParent } from '../incidents/thread.ts';
@@ -70,7 +71,7 @@ export function diagnosisDedupId(key: IncidentKey, generation: number): string {
 }
 
 type Note =
-  | { kind: 'parent'; channel: string; text: string }
+  | { kind: 'parent'; channel: string; text: SlackText }
   | { kind: 'change'; change: IncidentChange }
   | { kind: 'resolved'; incident: Incident };
 

@@ -1,15 +1,17 @@
-// Plain-text incident messages (the diagnosis report itself is rendered by src/slack/).
+// Incident messages (the diagnosis report itself is rendered by src/slack/). Alert names, workloads and
+// containers come from Alertmanager labels: every one goes through the mrkdwn tag (escaped).
 import type { IncidentKey } from '../queue/types.ts';
+import { code, mrkdwn, type Mrkdwn, type SlackText } from '../slack/mrkdwn.ts';
 import { bandLabel } from './bands.ts';
 import type { IncidentChange } from './store.ts';
 
-function where(key: IncidentKey): string {
-  return `\`${key.workload}\` in \`${key.namespace}\` (cluster \`${key.cluster}\`)`;
+function where(key: IncidentKey): Mrkdwn {
+  return mrkdwn`${code(key.workload)} in ${code(key.namespace)} (cluster ${code(key.cluster)})`;
 }
 
-export function parentFiringText(key: IncidentKey, alertname: string, container: string | undefined): string {
-  const what = container === undefined ? '' : `, container \`${container}\``;
-  return `🔥 ${alertname}: ${where(key)}${what}. Diagnosing; the report follows in this thread.`;
+export function parentFiringText(key: IncidentKey, alertname: string, container: string | undefined): SlackText {
+  const what = container === undefined ? mrkdwn`` : mrkdwn`, container ${code(container)}`;
+  return mrkdwn`🔥 ${alertname}: ${where(key)}${what}. Diagnosing; the report follows in this thread.`.text;
 }
 
 /** "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
@@ -24,21 +26,21 @@ export function formatDuration(ms: number): string {
   return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
 }
 
-export function parentResolvedText(key: IncidentKey, openedAt: string, resolvedAt: string): string {
-  return `✅ ${where(key)}: resolved after ${formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt))}.`;
+export function parentResolvedText(key: IncidentKey, openedAt: string, resolvedAt: string): SlackText {
+  return mrkdwn`✅ ${where(key)}: resolved after ${formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt))}.`.text;
 }
 
-export function resolvedNoteText(openedAt: string, resolvedAt: string): string {
-  return `✅ All alerts resolved at ${resolvedAt} (after ${formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt))}).`;
+export function resolvedNoteText(openedAt: string, resolvedAt: string): SlackText {
+  return mrkdwn`✅ All alerts resolved at ${resolvedAt} (after ${formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt))}).`.text;
 }
 
-export function changeText(change: IncidentChange): string {
+export function changeText(change: IncidentChange): SlackText {
   switch (change.kind) {
     case 'refired':
-      return '🔁 Firing again. Diagnosing anew.';
+      return mrkdwn`🔁 Firing again. Diagnosing anew.`.text;
     case 'container':
-      return `🆕 Container \`${change.container}\` is alerting too. Diagnosing anew.`;
+      return mrkdwn`🆕 Container ${code(change.container)} is alerting too. Diagnosing anew.`.text;
     case 'restart-band':
-      return `📈 Restarts are now in the ${bandLabel(change.band)} band. Diagnosing anew.`;
+      return mrkdwn`📈 Restarts are now in the ${bandLabel(change.band)} band. Diagnosing anew.`.text;
   }
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncidentKey } from '../queue/types.ts';
 import type { IncidentNotifier } from './notifier.ts';
 import type { IncidentStore } from './store.ts';
+import type { SlackText } from '../slack/mrkdwn.ts';
 
 export interface EnsureParentOptions {
   /** How long a caller that lost the claim waits for the winner's ts (polling). Default 0: don't wait. */
@@ -21,7 +22,7 @@ export async function ensureParent(
   store: IncidentStore,
   notifier: IncidentNotifier,
   key: IncidentKey,
-  message: { channel: string; text: string },
+  message: { channel: string; text: SlackText },
   options: EnsureParentOptions = {},
 ): Promise<EnsureParentResult> {
   const existing = await store.get(key);
@@ -55,7 +56,7 @@ export async function threadForReport(
   store: IncidentStore,
   notifier: IncidentNotifier,
   key: IncidentKey,
-  fallback: { channel: string; text: string },
+  fallback: { channel: string; text: SlackText },
   threadTs?: string,
 ): Promise<string | undefined> {
   if (threadTs !== undefined) return threadTs;

@@ -8,6 +8,7 @@ import type { Posted, SlackPoster } from '../slack/post.ts';
 import { ACTION_IDS, type ActionId } from '../actions/types.ts';
 import { renderReport, rollbackRevision } from '../slack/render/report.ts';
 import { planLogFile, renderThread } from '../slack/render/thread.ts';
+import { fallbackText } from '../slack/mrkdwn.ts';
 import type { RenderedMessage } from '../slack/render/report.ts';
 import {
   failedMessage,
@@ -199,7 +200,7 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
           classified.code === 'FORBIDDEN' || classified.code === 'UNAUTHORIZED'
             ? forbiddenMessage(target, classified.userMessage)
             : classified.code === 'SLACK_REJECTED'
-              ? { text: classified.userMessage, blocks: [] }
+              ? { text: fallbackText(classified.userMessage), blocks: [] }
               : failedMessage(target, classified.userMessage);
         await tell(job, 'failed', message).catch(() => undefined);
       }

@@ -128,7 +128,7 @@ export function userMention(userId: string): Mrkdwn {
   return /^[UW][A-Z0-9]{2,20}$/.test(userId) ? Mrkdwn.of(`<@${userId}>`) : text(userId);
 }
 
-/** Text for a `text`/fallback field from untrusted plain words: escaped. */
-export function fallbackText(value: MrkdwnValue): SlackText {
-  return text(value).text;
+/** Text for a `text`/fallback field from plain words or built mrkdwn: escaped, at most `max` characters. */
+export function fallbackText(value: MrkdwnValue, max = 3000): SlackText {
+  return truncateMrkdwn(text(value), max).text;
 }

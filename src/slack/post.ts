@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import type { Pacer } from './pacer.ts';
 import type { LogFile } from './render/thread.ts';
 import type { RenderedMessage, RenderedReport } from './render/report.ts';
+import { outboundBlocks, outboundText } from './outbound.ts';
+import { redactText } from '../../diagnostics/redact.ts';
 
 /** Idempotency records outlive any retry schedule. */
 export const POSTED_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -66,7 +68,7 @@ export class SlackPoster {
     const previous = await this.posted(key);
     await this.pacer.wait(target.channel, signal);
     if (previous !== undefined) {
-      await this.client.chat.update({ channel: previous.channel, ts: previous.ts, text: message.text, blocks: message.blocks, metadata: message.metadata });
+      await this.client.chat.update({ channel: previous.channel, ts: previous.ts, text: outboundText(message.text), blocks: outboundBlocks(message.blocks), metadata: message.metadata });
       return { ...previous, reused: true };
     }
     return this.postNew(key, target, message);
@@ -84,8 +86,8 @@ export class SlackPoster {
   private async postNew(key: string, target: PostTarget, message: RenderedMessage & { metadata?: RenderedReport['metadata'] }): Promise<Posted> {
     const result = await this.client.chat.postMessage({
       channel: target.channel,
-      text: message.text,
-      blocks: message.blocks,
+      text: outboundText(message.text),
+      blocks: outboundBlocks(message.blocks),
       ...(message.metadata === undefined ? {} : { metadata: message.metadata }),
       unfurl_links: false,
       ...(target.threadTs === undefined ? {} : { thread_ts: target.threadTs }),
@@ -100,7 +102,7 @@ export class SlackPoster {
   async uploadFile(key: string, target: PostTarget, file: LogFile, signal?: AbortSignal): Promise<{ reused: boolean }> {
     if ((await this.posted(key)) !== undefined) return { reused: true };
     await this.pacer.wait(target.channel, signal);
-    const upload = { filename: file.filename, title: file.title, content: file.content };
+    const upload = { filename: file.filename, title: outboundText(file.title), content: redactText(file.content) };
     if (target.threadTs === undefined) {
       await this.client.filesUploadV2({ ...upload, channel_id: target.channel });
     } else {
@@ -112,7 +114,7 @@ export class SlackPoster {
 
   /** An ephemeral message to one user in a channel. */
   async postEphemeral(channel: string, user: string, message: RenderedMessage, threadTs?: string): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
+    await this.client.chat.postEphemeral({ channel, user, text: outboundText(message.text), blocks: outboundBlocks(message.blocks), ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
   }
 
   /** Answers through a response_url (slash commands, buttons): ephemeral unless told otherwise. */
@@ -123,8 +125,8 @@ export class SlackPoster {
       body: JSON.stringify({
         response_type: options.inChannel === true ? 'in_channel' : 'ephemeral',
         replace_original: options.replaceOriginal ?? false,
-        text: message.text,
-        blocks: message.blocks,
+        text: outboundText(message.text),
+        blocks: outboundBlocks(message.blocks),
       }),
     });
     if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);

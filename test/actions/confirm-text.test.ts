@@ -16,17 +16,17 @@ const change: RolloutChange = {
 
 describe('rollbackConfirmText', () => {
   it('names the target revision and what goes back, newest to oldest', () => {
-    expect(rollbackConfirmText(6, change)).toBe(
+    expect(rollbackConfirmText(6, change).text).toBe(
       'Roll back deployment/payments-api to revision 6, like `kubectl rollout undo --to-revision=6`.\n• api image: api:7 → api:6\n• api env (names): DB_HOST, DB_PASSWORD → DB_HOST',
     );
   });
   it('stays within Slack’s 300 characters', () => {
     const many = { ...change, changes: Array.from({ length: 30 }, (_, i) => ({ field: 'image', container: `c${i}`, before: `img:${i}`, after: `img:${i + 1}` })) };
-    const text = rollbackConfirmText(6, many);
+    const text = rollbackConfirmText(6, many).text;
     expect(text.length).toBeLessThanOrEqual(300);
     expect(text.endsWith('…')).toBe(true);
   });
   it('does not claim a diff for a revision the report did not compare', () => {
-    expect(rollbackConfirmText(3, change)).toBe('Roll back deployment/payments-api to revision 3, like `kubectl rollout undo --to-revision=3`.');
+    expect(rollbackConfirmText(3, change).text).toBe('Roll back deployment/payments-api to revision 3, like `kubectl rollout undo --to-revision=3`.');
   });
 });

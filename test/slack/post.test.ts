@@ -8,6 +8,7 @@ import { RedisPacer } from '../../src/slack/pacer.ts';
 import { ActionStateStore, ACTION_STATE_TTL_SECONDS } from '../../src/slack/action-state.ts';
 import { renderReport } from '../../src/slack/render/report.ts';
 import { sampleReport } from './sample-report.ts';
+import { fallbackText } from '../../src/slack/mrkdwn.ts';
 
 let redisServer: TestRedis;
 let redis: Redis;
@@ -56,7 +57,7 @@ describe('SlackPoster', () => {
   it('posts a thread reply once per key', async () => {
     const p = poster();
     const channel = uniqueName('C');
-    const msg = { text: 'detail', blocks: [] };
+    const msg = { text: fallbackText('detail'), blocks: [] };
     await p.postThreadReply('job-2:reply:0', { channel, threadTs: '1.1' }, msg);
     const again = await p.postThreadReply('job-2:reply:0', { channel, threadTs: '1.1' }, msg);
     await p.postThreadReply('job-2:reply:1', { channel, threadTs: '1.1' }, msg);
@@ -68,7 +69,7 @@ describe('SlackPoster', () => {
     const p = poster();
     const channel = uniqueName('C');
     slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
-    await p.postThreadReply('job-3:reply:0', { channel }, { text: 'after rate limit', blocks: [] });
+    await p.postThreadReply('job-3:reply:0', { channel }, { text: fallbackText('after rate limit'), blocks: [] });
     const attempts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);
   });
@@ -77,7 +78,7 @@ describe('SlackPoster', () => {
     const p = poster();
     const channel = uniqueName('C');
     slack.failNext('chat.postMessage', { status: 500 }, 2);
-    await p.postThreadReply('job-4:reply:0', { channel }, { text: 'after errors', blocks: [] });
+    await p.postThreadReply('job-4:reply:0', { channel }, { text: fallbackText('after errors'), blocks: [] });
     const attempts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
     expect(attempts.map((c) => c.status)).toEqual([500, 500, 200]);
   });
@@ -86,8 +87,8 @@ describe('SlackPoster', () => {
     const p = poster();
     const channel = uniqueName('C');
     const content = 'line\n'.repeat(1000);
-    await p.uploadFile('job-5:log', { channel, threadTs: '9.9' }, { filename: 'p-app-previous.log', title: 'ns/p [app] previous logs', content });
-    const again = await p.uploadFile('job-5:log', { channel, threadTs: '9.9' }, { filename: 'p-app-previous.log', title: 't', content });
+    await p.uploadFile('job-5:log', { channel, threadTs: '9.9' }, { filename: 'p-app-previous.log', title: fallbackText('ns/p [app] previous logs'), content });
+    const again = await p.uploadFile('job-5:log', { channel, threadTs: '9.9' }, { filename: 'p-app-previous.log', title: fallbackText('t'), content });
     expect(again.reused).toBe(true);
     const complete = slack.callsOf('files.completeUploadExternal').filter((c) => c.args.channel_id === channel);
     expect(complete).toHaveLength(1);
@@ -103,14 +104,14 @@ describe('SlackPoster', () => {
     const p = poster(delays);
     const a = uniqueName('C');
     const b = uniqueName('C');
-    for (const channel of [a, a, a, b]) await p.postThreadReply(uniqueName('k'), { channel }, { text: 'x', blocks: [] });
+    for (const channel of [a, a, a, b]) await p.postThreadReply(uniqueName('k'), { channel }, { text: fallbackText('x'), blocks: [] });
     expect(delays).toEqual([0, 1000, 2000, 0]);
   });
 
   it('answers through a response_url', async () => {
     const p = poster();
     const id = uniqueName('r');
-    await p.respond(slack.responseUrl(id), { text: 'hello', blocks: [] });
+    await p.respond(slack.responseUrl(id), { text: fallbackText('hello'), blocks: [] });
     expect(slack.responses.find((r) => r.id === id)?.body).toMatchObject({ response_type: 'ephemeral', text: 'hello' });
   });
 });

@@ -5,6 +5,7 @@ import { ACTION_IDS } from '../types.ts';
 import { buildDebugCopy, DEBUG_ANNOTATIONS, execCommand } from '../debug/build-debug-copy.ts';
 import { dryRunNote, followUpState, incidentOf, messageWithButton, post, type ActionContext, type HandlerResult } from '../context.ts';
 import { button } from '../../slack/render/buttons.ts';
+import { code, codeBlock, mrkdwn } from '../../slack/mrkdwn.ts';
 
 export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
@@ -27,17 +28,15 @@ export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
   if (!settings.dryRun) {
     await ctx.scheduleDebugCleanup({ cluster: state.cluster, namespace: state.namespace, pod: name }, settings.debugTtlSeconds * 1000);
   }
-  const text =
-    `Debug copy \`${name}\` of \`${state.pod}\`: \`${container}\` runs \`${settings.debugCommand.join(' ')}\` with no probes, no labels and no owner; the workload is untouched. ` +
-    `It is deleted at ${expiresAt}.${dryRunNote(ctx)}\n\`\`\`${command}\`\`\``;
+  const text = mrkdwn`Debug copy ${code(name)} of ${code(state.pod)}: ${code(container)} runs ${code(settings.debugCommand.join(' '))} with no probes, no labels and no owner; the workload is untouched. It is deleted at ${expiresAt}.${dryRunNote(ctx)}\n${codeBlock(command)}`;
   const blocks = await messageWithButton(ctx, text, ACTION_IDS.debugDelete, 'Delete now', { debugPod: name }, { style: 'danger' });
   // The alternative that debugs the original pod in place, where the cluster supports it.
   const ephemeralState = await ctx.states.save(followUpState(ctx, { container }));
   const actions = blocks.find((b) => b.type === 'actions');
-  if (actions !== undefined && Array.isArray(actions.elements)) {
+  if (actions !== undefined && actions.type === 'actions') {
     actions.elements.push(button(ACTION_IDS.debugEphemeral, ephemeralState, { label: 'Ephemeral container in the original pod' }));
   }
-  await post(ctx, `Debug copy ${name}: ${command}`, blocks);
+  await post(ctx, mrkdwn`Debug copy ${name}: ${command}`, blocks);
   return { status: 'done', message: `created debug copy ${name} of ${state.namespace}/${state.pod} (expires ${expiresAt})${dryRunNote(ctx)}` };
 }
 

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { ClusterError } from '../../cluster/types.ts';
 import { arrayAt, isObject } from '../json.ts';
 import { dryRunNote, post, type ActionContext, type HandlerResult } from '../context.ts';
+import { attachCommand } from '../commands.ts';
+import { code, codeBlock, mrkdwn } from '../../slack/mrkdwn.ts';
 
 export async function debugEphemeral(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
@@ -24,7 +26,7 @@ export async function debugEphemeral(ctx: ActionContext): Promise<HandlerResult>
     }
     throw err;
   }
-  const command = `kubectl attach -it ${state.pod} -n ${state.namespace} -c ${name}`;
-  await post(ctx, `Ephemeral container \`${name}\` (${settings.ephemeralImage}) added to \`${state.pod}\`, sharing the processes of \`${target}\`. It stays until the pod is deleted.${dryRunNote(ctx)}\n\`\`\`${command}\`\`\``);
+  const command = attachCommand(state.namespace, state.pod, name);
+  await post(ctx, mrkdwn`Ephemeral container ${code(name)} (${settings.ephemeralImage}) added to ${code(state.pod)}, sharing the processes of ${code(target)}. It stays until the pod is deleted.${dryRunNote(ctx)}\n${codeBlock(command)}`);
   return { status: 'done', message: `added ephemeral debug container ${name} to ${state.namespace}/${state.pod} (target ${target})${dryRunNote(ctx)}` };
 }

@@ -5,6 +5,9 @@ import { arrayAt, isObject, objectAt, type JsonObject } from '../json.ts';
 import { ACTION_IDS } from '../types.ts';
 import { followUpState, post, type ActionContext, type HandlerResult } from '../context.ts';
 import type { SlackBlock } from '../slack-port.ts';
+import { button } from '../../slack/render/buttons.ts';
+import { section } from '../../slack/render/limits.ts';
+import { code, codeBlock, mrkdwn, plainText, type Mrkdwn } from '../../slack/mrkdwn.ts';
 
 const INLINE_CHARS = 2800;
 /** The API may return 5 MiB; only the last MiB is redacted and uploaded (the crash is at the end). */
@@ -35,10 +38,10 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
   }
   let text: string;
   let which = 'previous';
-  let why = '';
+  let why: Mrkdwn = mrkdwn``;
   const current = async (reason: string): Promise<string> => {
     which = 'current';
-    why = `There is no previous instance of \`${container}\` (${reason}), so these are the *current* logs.\n`;
+    why = mrkdwn`There is no previous instance of ${code(container)} (${reason}), so these are the *current* logs.\n`;
     return ctx.writer.readLog(state.namespace, state.pod, container, false, ctx.signal);
   };
   // The pod's status says whether a crashed instance exists; the API's own answer is the fallback.
@@ -57,16 +60,17 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
   const redacted = tail.omitted === 0 ? tail.text : `[first ${tail.omitted} characters omitted]\n${tail.text}`;
   const title = `${which} logs of ${state.namespace}/${state.pod} [${container}]`;
   const body = redacted.trim() === '' ? '(empty: the container wrote nothing)' : lastLines(redacted, ctx.settings.logTailLines);
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `${why}*Last lines of the ${title}* (secrets redacted):\n\`\`\`${body.replace(/```/g, "'''")}\`\`\`` } }];
+  // Logs are the most hostile text there is: escaped in a code block that cannot be closed early.
+  const blocks: SlackBlock[] = [section(mrkdwn`${why}*Last lines of the ${title}* (secrets redacted):\n${codeBlock(body, 2900 - why.length - title.length)}`)];
   const others = containers.filter((c) => c !== container);
   // One button per other container (init included): each carries its own state, so the listener stays generic.
   for (const other of others.slice(0, 10)) {
     const stateId = await ctx.states.save(followUpState(ctx, { container: other }));
-    blocks.push({ type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.previousLogs, value: stateId, text: { type: 'plain_text', text: `Logs of ${other}`.slice(0, 75) } }] });
+    blocks.push({ type: 'actions', elements: [button(ACTION_IDS.previousLogs, stateId, { label: `Logs of ${other}` })] });
   }
-  await post(ctx, `${why}Last lines of the ${title}`, blocks);
+  await post(ctx, mrkdwn`${why}Last lines of the ${title}`, blocks);
   if (redacted.trim() !== '') {
-    await ctx.slack.uploadFile({ channel: request.channel, threadTs: request.threadTs, filename: `${state.pod}-${container}-${which}.log`, content: redacted, title });
+    await ctx.slack.uploadFile({ channel: request.channel, threadTs: request.threadTs, filename: `${state.pod}-${container}-${which}.log`.replace(/[^A-Za-z0-9._-]/g, '_'), content: redacted, title: plainText(title) });
   }
   return { status: 'done', message: `posted the ${title}` };
 }

@@ -3,6 +3,8 @@ import { followRollout } from '../rollback/follow-rollout.ts';
 import { rolloutUndo } from '../rollback/rollout-undo.ts';
 import { diffTemplates, formatDiff } from '../rollback/template-diff.ts';
 import { dryRunNote, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
+import { redactText } from '../../../diagnostics/redact.ts';
+import { mrkdwn } from '../../slack/mrkdwn.ts';
 
 export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
@@ -15,8 +17,9 @@ export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
   if (result.kind === 'error') return { status: 'failed', message: `could not roll back ${target} in ${state.namespace}: ${result.message}` };
   if (result.kind === 'skipped') return { status: 'done', message: `asked to roll back ${workload.name}: ${result.message}; nothing changed` };
   const diff = formatDiff(diffTemplates(result.current, result.target));
-  const cause = result.changeCause === undefined ? '' : ` (${result.changeCause})`;
-  await post(ctx, `${target} ${result.message} to revision ${result.revision}${cause}${dryRunNote(ctx)}\n${diff}`);
+  // The change-cause is an annotation anyone with patch rights wrote: redacted, and escaped by the mrkdwn tag.
+  const cause = result.changeCause === undefined ? '' : ` (${redactText(result.changeCause)})`;
+  await post(ctx, mrkdwn`${target} ${result.message} to revision ${result.revision}${cause}${dryRunNote(ctx)}\n${diff}`);
   if (!settings.dryRun) {
     ctx.background(() =>
       followRollout({

@@ -5,6 +5,8 @@ import type { RollbackKind } from '../rollback/plan-rollback.ts';
 import { ACTION_IDS } from '../types.ts';
 import { planRevert, planSleepOverride } from '../debug/sleep-override.ts';
 import { dryRunNote, messageWithButton, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
+import { execCommand } from '../commands.ts';
+import { code, mrkdwn } from '../../slack/mrkdwn.ts';
 
 export async function sleepOverride(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
@@ -17,14 +19,12 @@ export async function sleepOverride(ctx: ActionContext): Promise<HandlerResult> 
   if (plan.kind === 'error') return { status: 'failed', message: `could not override ${workload.kind}/${workload.name}: ${plan.message}` };
   await patchGuarded(ctx, workload, plan.body);
   const target = `${workload.kind.toLowerCase()}/${workload.name}`;
-  const text =
-    `:warning: \`${target}\` in \`${state.namespace}\` now runs \`${container}\` as \`${settings.debugCommand.join(' ')}\` with probes removed; new pods are rolling out. ` +
-    `Exec in with \`kubectl exec -it ${target} -n ${state.namespace} -c ${container} -- sh\`. The original template is saved; *Revert* restores it exactly.${dryRunNote(ctx)}`;
+  const text = mrkdwn`:warning: ${code(target)} in ${code(state.namespace)} now runs ${code(container)} as ${code(settings.debugCommand.join(' '))} with probes removed; new pods are rolling out. Exec in with ${code(execCommand(state.namespace, target, container))}. The original template is saved; *Revert* restores it exactly.${dryRunNote(ctx)}`;
   const blocks = await messageWithButton(ctx, text, ACTION_IDS.sleepRevert, 'Revert', { container }, {
     style: 'primary',
-    confirm: `Restores the original template of ${target} (rolls out new pods).`,
+    confirm: mrkdwn`Restores the original template of ${target} (rolls out new pods).`,
   });
-  await post(ctx, `Sleep override on ${target}`, blocks);
+  await post(ctx, mrkdwn`Sleep override on ${target}`, blocks);
   return { status: 'done', message: `put ${target} (${container}) in ${state.namespace} to sleep for debugging${dryRunNote(ctx)}` };
 }
 

@@ -3,6 +3,8 @@ import type { ClusterWriter } from '../../cluster/actions/cluster-writer.ts';
 import type { ActionSlack } from '../slack-port.ts';
 import type { RollbackKind } from './plan-rollback.ts';
 import { rolloutStatus, type RolloutStatus } from './rollout-status.ts';
+import { rolloutStatusCommand } from '../commands.ts';
+import { code, mrkdwn, type Mrkdwn } from '../../slack/mrkdwn.ts';
 
 export interface FollowOptions {
   writer: ClusterWriter;
@@ -27,12 +29,12 @@ export async function followRollout(o: FollowOptions): Promise<FollowResult> {
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = now();
-  const { ts } = await o.slack.postMessage({ channel: o.channel, threadTs: o.threadTs, text: `${o.title}: following the rollout…` });
+  const { ts } = await o.slack.postMessage({ channel: o.channel, threadTs: o.threadTs, text: mrkdwn`${o.title}: following the rollout…`.text });
   let last = '';
-  const show = async (text: string): Promise<void> => {
-    if (text === last) return;
-    last = text;
-    await o.slack.updateMessage({ channel: o.channel, ts, text });
+  const show = async (message: Mrkdwn): Promise<void> => {
+    if (message.text === last) return;
+    last = message.text;
+    await o.slack.updateMessage({ channel: o.channel, ts, text: message.text });
   };
   for (;;) {
     let status: RolloutStatus;
@@ -42,17 +44,17 @@ export async function followRollout(o: FollowOptions): Promise<FollowResult> {
       status = { state: 'unknown', message: `cannot read the workload: ${err instanceof Error ? err.message : String(err)}` };
     }
     if (status.state === 'complete') {
-      await show(`:white_check_mark: ${o.title}: ${status.message}.`);
+      await show(mrkdwn`:white_check_mark: ${o.title}: ${status.message}.`);
       return status;
     }
     if (status.state === 'failed') {
-      await show(`:x: ${o.title}: ${status.message}.`);
+      await show(mrkdwn`:x: ${o.title}: ${status.message}.`);
       return status;
     }
-    if (status.state === 'progressing') await show(`:hourglass_flowing_sand: ${o.title}: ${status.message}`);
+    if (status.state === 'progressing') await show(mrkdwn`:hourglass_flowing_sand: ${o.title}: ${status.message}`);
     if (now() - started >= o.timeoutMs || o.signal?.aborted === true) {
       const result: FollowResult = { state: 'timed-out', message: `timed out after ${Math.round(o.timeoutMs / 1000)} s (${status.message})` };
-      await show(`:warning: ${o.title}: ${result.message}. Check with \`kubectl rollout status ${o.kind.toLowerCase()}/${o.name} -n ${o.namespace}\`.`);
+      await show(mrkdwn`:warning: ${o.title}: ${result.message}. Check with ${code(rolloutStatusCommand(o.namespace, o.kind, o.name))}.`);
       return result;
     }
     await sleep(o.pollMs);

@@ -1,9 +1,11 @@
 // Short messages in plain words: help, acknowledgements, errors and the list of crashing pods.
 import { ACTION_IDS, type ActionOutcome } from '../../actions/types.ts';
 import { button } from './buttons.ts';
-import { context, escapeMrkdwn, fitBlocks, section, truncate, type Block } from './limits.ts';
+import { context, fitBlocks, section, truncate, type Block } from './limits.ts';
+import { code, fallbackText, joinMrkdwn, mrkdwn, text as plain, trusted, userMention } from '../mrkdwn.ts';
 import type { RenderedMessage } from './report.ts';
 
+// The bot's own fixed wording (no input in it): trusted as written.
 export const HELP_TEXT = [
   '*/crashloop* diagnoses pods stuck in CrashLoopBackOff.',
   '• `/crashloop namespace/pod`: diagnose one pod',
@@ -16,21 +18,21 @@ export const HELP_TEXT = [
 ].join('\n');
 
 export function helpMessage(): RenderedMessage {
-  return { text: HELP_TEXT, blocks: [section(HELP_TEXT)] };
+  return { text: trusted(HELP_TEXT).text, blocks: [section(trusted(HELP_TEXT))] };
 }
 
 export function diagnosingMessage(target: string, cluster: string): RenderedMessage {
   const text = target === '' ? `Looking for crashing pods in ${cluster}…` : `Diagnosing ${target} in ${cluster}… the report will appear in this channel.`;
-  return { text, blocks: [section(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`)] };
+  return { text: fallbackText(text), blocks: [section(mrkdwn`:hourglass_flowing_sand: ${text}`)] };
 }
 
 export function notFoundMessage(target: string, message: string, suggestions: string[]): RenderedMessage {
-  const tips = suggestions.slice(0, 10).map((s) => `• \`${escapeMrkdwn(s)}\``).join('\n');
+  const tips = suggestions.slice(0, 10).map((s) => mrkdwn`• ${code(s)}`);
   const text = `I could not find ${target}: ${message}.${suggestions.length > 0 ? ` Did you mean: ${suggestions.slice(0, 5).join(', ')}?` : ''}`;
-  const blocks: Block[] = [section(`:mag: I could not find \`${escapeMrkdwn(target)}\`: ${escapeMrkdwn(truncate(message, 500))}`)];
-  if (tips !== '') blocks.push(section(`Did you mean:\n${tips}`));
-  blocks.push(context('Try `/crashloop` alone to list the crashing pods, or `/crashloop help`.'));
-  return { text, blocks };
+  const blocks: Block[] = [section(mrkdwn`:mag: I could not find ${code(target)}: ${truncate(message, 500)}`)];
+  if (tips.length > 0) blocks.push(section(mrkdwn`Did you mean:\n${joinMrkdwn(tips, mrkdwn`\n`)}`));
+  blocks.push(context(mrkdwn`Try \`/crashloop\` alone to list the crashing pods, or \`/crashloop help\`.`));
+  return { text: fallbackText(text), blocks };
 }
 
 export function ambiguousMessage(target: string, candidates: { namespace: string; name: string; reason: string }[], stateIds: string[]): RenderedMessage {
@@ -40,74 +42,75 @@ export function ambiguousMessage(target: string, candidates: { namespace: string
 
 /** A list of pods, each with a Diagnose button; `stateIds[i]` points at candidate i. */
 export function podListMessage(intro: string, pods: { namespace: string; name: string; reason: string }[], stateIds: string[]): RenderedMessage {
-  const blocks: Block[] = [section(escapeMrkdwn(intro))];
+  const blocks: Block[] = [section(plain(intro))];
   pods.slice(0, 20).forEach((pod, i) => {
     const stateId = stateIds[i];
-    const line = `*${escapeMrkdwn(pod.namespace)}/${escapeMrkdwn(pod.name)}*  ${escapeMrkdwn(truncate(pod.reason, 200))}`;
+    const line = mrkdwn`*${pod.namespace}/${pod.name}*  ${truncate(pod.reason, 200)}`;
     if (stateId === undefined) {
       blocks.push(section(line));
     } else {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line } }, { type: 'actions', elements: [button(ACTION_IDS.diagnose, stateId)] });
+      blocks.push(section(line), { type: 'actions', elements: [button(ACTION_IDS.diagnose, stateId)] });
     }
   });
-  if (pods.length > 20) blocks.push(context(`…and ${pods.length - 20} more. Narrow it down with \`/crashloop namespace/pod\`.`));
-  return { text: intro, blocks: fitBlocks(blocks) };
+  if (pods.length > 20) blocks.push(context(mrkdwn`…and ${pods.length - 20} more. Narrow it down with \`/crashloop namespace/pod\`.`));
+  return { text: fallbackText(intro), blocks: fitBlocks(blocks) };
 }
 
 export function noCrashingPodsMessage(cluster: string, namespaces: string[] | undefined): RenderedMessage {
-  const where = namespaces === undefined ? 'any namespace' : namespaces.map((n) => `\`${escapeMrkdwn(n)}\``).join(', ');
+  const where = namespaces === undefined ? plain('any namespace') : joinMrkdwn(namespaces.map((n) => code(n)), ', ');
   const text = `No pod is crash-looping in ${cluster} (${namespaces === undefined ? 'any namespace' : namespaces.join(', ')}).`;
-  return { text, blocks: [section(`:white_check_mark: No pod is crash-looping in ${escapeMrkdwn(cluster)} (${where}).`)] };
+  return { text: fallbackText(text), blocks: [section(mrkdwn`:white_check_mark: No pod is crash-looping in ${cluster} (${where}).`)] };
 }
 
 export function unreachableMessage(cluster: string, detail: string, willRetry: boolean): RenderedMessage {
   const text = willRetry
     ? `The cluster ${cluster} is not reachable right now (${detail}). I will keep trying with back-off and post the report when it answers.`
     : `The cluster ${cluster} is still not reachable (${detail}); I gave up. Check the cluster and the bot's credentials, then try again.`;
-  return { text, blocks: [section(`:warning: ${escapeMrkdwn(text)}`)] };
+  return { text: fallbackText(text), blocks: [section(mrkdwn`:warning: ${text}`)] };
 }
 
 export function forbiddenMessage(target: string, detail: string): RenderedMessage {
   const text = `I am not allowed to read ${target} (${detail}). Ask an admin to grant the bot's service account read access to pods, events and logs in that namespace.`;
-  return { text, blocks: [section(`:no_entry: ${escapeMrkdwn(text)}`)] };
+  return { text: fallbackText(text), blocks: [section(mrkdwn`:no_entry: ${text}`)] };
 }
 
 export function failedMessage(target: string, detail: string): RenderedMessage {
   const text = `The diagnosis of ${target} failed: ${detail}. Try again, or run \`crashloop diagnose ${target}\` from a terminal.`;
-  return { text, blocks: [section(`:x: ${escapeMrkdwn(text)}`)] };
+  return { text: fallbackText(text), blocks: [section(mrkdwn`:x: ${text}`)] };
 }
 
 export function unknownClusterMessage(cluster: string, known: string[]): RenderedMessage {
   const text = `I do not know a cluster called "${cluster}". Known clusters: ${known.length === 0 ? '(none configured)' : known.join(', ')}.`;
-  return { text, blocks: [section(escapeMrkdwn(text))] };
+  return { text: fallbackText(text), blocks: [section(plain(text))] };
 }
 
 export function notAvailableMessage(action: string): RenderedMessage {
   const text = `"${action}" is not available yet in this version of crashloop-bot: nothing was done. The kubectl commands in the thread do the same by hand.`;
-  return { text, blocks: [section(`:construction: ${escapeMrkdwn(text)}`)] };
+  return { text: fallbackText(text), blocks: [section(mrkdwn`:construction: ${text}`)] };
 }
 
 export function expiredMessage(): RenderedMessage {
-  const text = 'This button has expired (buttons work for 24 hours). Run `/crashloop` again for a fresh report.';
-  return { text, blocks: [section(text)] };
+  const text = mrkdwn`This button has expired (buttons work for 24 hours). Run \`/crashloop\` again for a fresh report.`;
+  return { text: text.text, blocks: [section(text)] };
 }
 
 const OUTCOME_ICONS: Record<ActionOutcome['status'], string> = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', failed: ':x:' };
 
 /** The thread line saying what a button click did, e.g. ":white_check_mark: <@U1>: rolled back api to revision 6". */
 export function actionOutcomeMessage(userId: string, outcome: Pick<ActionOutcome, 'status' | 'message'>): RenderedMessage {
-  const text = `${OUTCOME_ICONS[outcome.status]} <@${userId}>: ${outcome.message}`;
-  return { text, blocks: [section(text)] };
+  // The mention is the clicking user's id from the signed payload; the outcome may quote cluster text: escaped.
+  const text = mrkdwn`${trusted(OUTCOME_ICONS[outcome.status])} ${userMention(userId)}: ${outcome.message}`;
+  return { text: text.text, blocks: [section(text)] };
 }
 
 /** A click whose payload is not what the button sends (tampered, or from another app version). */
 export function badClickMessage(detail: string): RenderedMessage {
   const text = `I could not read this button click (${detail}); nothing was done. Run \`/crashloop\` again for a fresh report.`;
-  return { text, blocks: [section(escapeMrkdwn(text))] };
+  return { text: fallbackText(text), blocks: [section(plain(text))] };
 }
 
 /** The job queue (Redis) did not take the diagnosis in time. */
 export function queueUnavailableMessage(): RenderedMessage {
-  const text = 'Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Try again in a minute; if it persists, tell whoever runs the bot.';
-  return { text, blocks: [section(text)] };
+  const text = plain('Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Try again in a minute; if it persists, tell whoever runs the bot.');
+  return { text: text.text, blocks: [section(text)] };
 }

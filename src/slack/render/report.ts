@@ -4,7 +4,8 @@ import type { Finding, Report } from '../../../diagnostics/types.ts';
 import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
 import { button } from './buttons.ts';
 import { rollbackConfirmText, SLEEP_OVERRIDE_CONFIRM } from '../../actions/confirm-text.ts';
-import { LIMITS, context, escapeMrkdwn, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
+import { LIMITS, context, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
+import { code, fallbackText, mrkdwn, type Mrkdwn, type SlackText } from '../mrkdwn.ts';
 
 export const REPORT_EVENT_TYPE = 'crashloop_report';
 
@@ -28,8 +29,9 @@ export interface RenderContext {
   stateIds?: Partial<Record<ActionId, string>>;
 }
 
+/** A message ready to post: `text` is the notification fallback, escaped like the blocks. */
 export interface RenderedMessage {
-  text: string;
+  text: SlackText;
   blocks: Block[];
 }
 
@@ -60,19 +62,19 @@ export function rollbackRevision(report: Report): number | undefined {
   return report.change?.crashesBeganAfter === true ? report.change.fromRevision : undefined;
 }
 
-function keyFacts(report: Report, primary: Finding, ctx: RenderContext): string[] {
-  const facts = [`*Cause:* \`${primary.cause}\``, `*Container:* \`${escapeMrkdwn(primary.container)}\`${primary.containerType === 'main' ? '' : ` (${primary.containerType})`}`];
+function keyFacts(report: Report, primary: Finding, ctx: RenderContext): Mrkdwn[] {
+  const facts = [mrkdwn`*Cause:* ${code(primary.cause)}`, mrkdwn`*Container:* ${code(primary.container)}${primary.containerType === 'main' ? '' : ` (${primary.containerType})`}`];
   const clock = report.timeline.find((t) => t.container === primary.container) ?? report.timeline[0];
   if (clock !== undefined) {
     const exit = clock.lastExitCode === undefined ? '' : `exit ${clock.lastExitCode}`;
-    const reason = clock.lastReason === undefined ? '' : escapeMrkdwn(clock.lastReason);
+    const reason = clock.lastReason ?? '';
     const last = [exit, reason].filter((s) => s !== '').join(' · ');
-    if (last !== '') facts.push(`*Last exit:* ${last}`);
-    facts.push(`*Restarts:* ${clock.restartCount}${clock.backoffSeconds === undefined ? '' : ` · back-off ${clock.backoffSeconds}s`}`);
+    if (last !== '') facts.push(mrkdwn`*Last exit:* ${last}`);
+    facts.push(mrkdwn`*Restarts:* ${clock.restartCount}${clock.backoffSeconds === undefined ? '' : ` · back-off ${clock.backoffSeconds}s`}`);
   }
-  facts.push(`*Where:* ${escapeMrkdwn(ctx.cluster)} / \`${escapeMrkdwn(report.pod.namespace)}\``);
+  facts.push(mrkdwn`*Where:* ${ctx.cluster} / ${code(report.pod.namespace)}`);
   if (report.change?.crashesBeganAfter === true) {
-    facts.push(`*Began after:* revision ${report.change.toRevision}${report.change.changeCause === undefined ? '' : ` (${escapeMrkdwn(truncate(report.change.changeCause, 80))})`}`);
+    facts.push(mrkdwn`*Began after:* revision ${report.change.toRevision}${report.change.changeCause === undefined ? '' : ` (${truncate(report.change.changeCause, 80)})`}`);
   }
   return facts;
 }
@@ -106,22 +108,22 @@ export function renderReport(report: Report, ctx: RenderContext): RenderedReport
   const metadata = reportMetadata(report, ctx);
   const primary = report.findings[0];
   if (primary === undefined) {
-    const text = `No crash found for ${target}: every container is running without a recent crash.`;
+    const text = fallbackText(`No crash found for ${target}: every container is running without a recent crash.`);
     return {
       text,
-      blocks: [section(`:white_check_mark: *${escapeMrkdwn(target)}*: no crash found. Every container is running without a recent crash.`), context(`cluster ${escapeMrkdwn(ctx.cluster)}`)],
+      blocks: [section(mrkdwn`:white_check_mark: *${target}*: no crash found. Every container is running without a recent crash.`), context(mrkdwn`cluster ${ctx.cluster}`)],
       metadata,
     };
   }
   const title = truncate(primary.title.replace(/\s+/g, ' '), 300);
-  const text = truncate(`${target} is crash-looping: ${title} (${primary.cause})`, LIMITS.fallbackText);
+  const text = fallbackText(`${target} is crash-looping: ${title} (${primary.cause})`, LIMITS.fallbackText);
   const blocks: Block[] = [
-    section(`:rotating_light: *${escapeMrkdwn(target)}* is crash-looping: *${escapeMrkdwn(title)}*`),
+    section(mrkdwn`:rotating_light: *${target}* is crash-looping: *${title}*`),
     context(...keyFacts(report, primary, ctx)),
-    section(`*Fix:* ${escapeMrkdwn(truncate(primary.fix.summary, 1000))}`),
+    section(mrkdwn`*Fix:* ${truncate(primary.fix.summary, 1000)}`),
   ];
   const buttons = actionButtons(report, ctx);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: buttons });
-  blocks.push(context(`Details, logs and commands in the thread :thread:  ·  confidence ${Math.round(primary.confidence * 100)}%`));
+  blocks.push(context(mrkdwn`Details, logs and commands in the thread :thread:  ·  confidence ${Math.round(primary.confidence * 100)}%`));
   return { text, blocks: fitBlocks(blocks), metadata };
 }
