@@ -3,7 +3,8 @@
 // for those routes when an app token is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
+import { requestId, withLogContext } from './log/context.ts';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
 import type { SlackPoster } from './slack/post.ts';
@@ -26,6 +27,8 @@ export interface SlackAppDeps {
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Bolt's own lines (receiver errors, socket reconnects) go here; default Bolt's console logger. */
+  logger?: Logger;
 }
 
 export interface RunningSlackApp {
@@ -53,6 +56,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
   // Bounded retries: Bolt's auth.test at start must fail in seconds, not hold the process for half an hour.
   const clientOptions = { slackApiUrl: deps.slack.apiUrl, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 } };
   const logLevel = boltLogLevel(deps.logLevel);
+  const logging = deps.logger === undefined ? { logLevel } : { logLevel, logger: deps.logger };
   const handlerDeps = {
     router: deps.router,
     states: deps.states,
@@ -65,9 +69,10 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
 
   if (deps.slack.appToken !== undefined) {
     // The receiver's own client opens the connection (apps.connections.open): give it SLACK_API_URL too.
-    const receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logLevel, installerOptions: { clientOptions } });
-    const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel, deferInitialization: true });
+    const receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, ...logging, installerOptions: { clientOptions } });
+    const app = new App({ token: deps.slack.botToken, receiver, clientOptions, ...logging, deferInitialization: true });
     await initApp(app);
+    tagRequests(app);
     const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
     app.error(async (error) => deps.log?.('a Slack listener failed', error));
     await app.start();
@@ -89,10 +94,11 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     endpoints: SLACK_EVENTS_PATH,
     customRoutes: routes,
     processBeforeResponse: false,
-    logLevel,
+    ...logging,
   });
-  const app = new App({ token: deps.slack.botToken, receiver, clientOptions, logLevel, deferInitialization: true });
+  const app = new App({ token: deps.slack.botToken, receiver, clientOptions, ...logging, deferInitialization: true });
   await initApp(app);
+  tagRequests(app);
   const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
   app.error(async (error) => deps.log?.('a Slack listener failed', error));
   const server = (await app.start(port)) as Server;
@@ -115,6 +121,11 @@ async function initApp(app: App): Promise<void> {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`Slack did not accept the bot token or could not be reached (${detail}). Check SLACK_BOT_TOKEN and SLACK_API_URL.`, { cause: error });
   }
+}
+
+/** Every Slack request gets a request id on the log lines written while it is handled (src/log). */
+function tagRequests(app: App): void {
+  app.use(async ({ next }) => withLogContext({ reqId: requestId(undefined) }, next));
 }
 
 /** Bolt's overloaded App methods, narrowed to what the listeners register. */

@@ -24,6 +24,9 @@ import { instrumentProcessor } from './queue/instrument.ts';
 import { queueDepthOf } from './queue/depth.ts';
 import { createWebClient } from './slack/web-client.ts';
 import { checkRedisLogin, connectRedis } from './redis/connect.ts';
+import { createLogger, logFunction, type Log, type Logger } from './log/logger.ts';
+import { loggedRoute } from './log/http.ts';
+import { slackLogger } from './log/slack-logger.ts';
 
 // Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
 // Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
@@ -44,7 +47,7 @@ async function loadWorkerParts() {
 export type Role = 'all' | 'web' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'web', 'worker'];
 
-export type Log = (message: string, error?: unknown) => void;
+export type { Log } from './log/logger.ts';
 
 /** What extension points (Alertmanager route, actions) get to build on. */
 export interface BotContext {
@@ -78,7 +81,10 @@ export interface BotOptions {
   executor?: (ctx: BotContext) => OwnedExecutor | Promise<OwnedExecutor>;
   /** Extra HTTP routes on the Slack port, e.g. POST /alertmanager. */
   routes?: (ctx: BotContext) => Route[];
+  /** The older `(message, error?)` sink. Given without `logger`, the JSON logger is silent (tests). */
   log?: Log;
+  /** The JSON logger (pino); default one on stderr at config.logLevel. */
+  logger?: Logger;
   /**
    * Where counts go. Default: Prometheus on config.metrics.port (prom-client is loaded only then),
    * NO_METRICS when the port is 0.
@@ -100,15 +106,11 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-function defaultLog(message: string, error?: unknown): void {
-  const detail = error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`;
-  process.stderr.write(`${new Date().toISOString()} crashloop ${message}${detail}\n`);
-}
-
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config } = options;
   const role = options.role ?? 'all';
-  const log = options.log ?? defaultLog;
+  const logger = options.logger ?? createLogger({ level: options.log === undefined ? config.logLevel : 'silent' });
+  const log = options.log ?? logFunction(logger);
   const prefix = config.redisPrefix;
   // Closed last-started first: the Slack app stops taking clicks, the executor drains, then the queues,
   // workers and Redis connections they use. Before any of that, the workers drain (see close()).
@@ -159,7 +161,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const webClient = createWebClient(
       config.slack.botToken,
-      { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 } },
+      { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 }, logger: slackLogger(logger, 'slack-web-api') },
       counts,
     );
     const poster = new SlackPoster({ client: webClient, redis, pacer: new RedisPacer(redis, { prefix }), prefix });
@@ -196,14 +198,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           ...incidentHooks(createIncidentStore(redis, { prefix }), webClientNotifier(webClient)),
           ...options.diagnosis,
         });
-        const worker = startDiagnosisWorker(gateway.cluster, instrumentProcessor(diagnosisQueueName(gateway.cluster), processor, counts), {
+        // Each attempt is logged (with its ids) and counted by the instrumentation.
+        const worker = startDiagnosisWorker(gateway.cluster, instrumentProcessor(diagnosisQueueName(gateway.cluster), processor, counts, logger), {
           connection: bullRedis,
           prefix,
           ...(config.workerConcurrency === undefined ? {} : { concurrency: config.workerConcurrency }),
-          onFailed: (job, error) => log(`job ${job?.id ?? '?'} (${job?.data.target.text ?? ''}) failed, attempt ${job?.attemptsMade ?? '?'}`, error),
         });
+        // Closed by close()'s bounded drain, not by a closer: a plain close() would wait for a stuck job.
         workers.push(worker);
-        closers.push(() => worker.close());
       }
     }
 
@@ -221,7 +223,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       counts.queueDepth(queueDepthOf(queues));
     }
     const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, states, webClient, log, metrics: counts };
-    const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])];
+    const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])].map((route) => loggedRoute(route, logger));
 
     if (router !== undefined) {
       const executor: OwnedExecutor = instrumentExecutor((await options.executor?.(ctx)) ?? new NotAvailableExecutor(states), counts);
@@ -237,6 +239,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           routes,
           readiness,
           log,
+          logger: slackLogger(logger, 'bolt'),
           ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),
         },
         config.port,

@@ -39,6 +39,8 @@ export function parseCommandLine(argv: string[]): Command {
   if (first === '--version' || first === '-V' || first === 'version') return { name: 'version', debug: false };
   if (first === '--help' || first === '-h') return { name: 'help', debug: false };
   if (first === 'help') return { name: 'help', topic: rest[0], debug: false };
+  // `crashloop config [--help]`: the configuration reference.
+  if (first === 'config') return { name: 'help', topic: 'config', debug: false };
   // `serve` takes its own options; everything after it belongs to the Slack app.
   if (first === 'serve') return { name: 'serve', argv: rest, debug: rest.includes('--debug') };
   if (!COMMANDS.includes(first)) {

@@ -7,6 +7,7 @@ Usage:
   crashloop snapshot <pod|workload|ns/pod> [-n NS] [--context CTX] > snapshot.json
   crashloop serve [...]                                        run the Slack bot
   crashloop help | --help | --version
+  crashloop help config                                        every environment variable of serve
 
 Targets:
   api-7d9f8c-x2lqp       a pod (all namespaces are searched when -n is not given)
@@ -48,5 +49,6 @@ GET /healthz and GET /readyz on PORT, and the diagnosis workers.
   --role worker   diagnose jobs of one cluster (--cluster, else CLUSTER_NAME or the kube context)
   --cluster NAME  the worker's cluster
 
-Configuration comes from the environment; see docs/install.md.
+Configuration comes from the environment: \`crashloop help config\` lists every variable
+(docs/configuration.md); docs/install.md shows how to set it up.
 `;

@@ -138,6 +138,12 @@ async function serveCommand(argv: string[]): Promise<number> {
 async function run(command: Command, io: CliIo): Promise<number> {
   switch (command.name) {
     case 'help':
+      if (command.topic === 'config') {
+        // Generated from the zod schema of src/config.ts, loaded only for this topic.
+        const { configHelpText } = await import('../config-reference.ts');
+        io.stdout.write(configHelpText());
+        return EXIT.OK;
+      }
       io.stdout.write(command.topic === 'serve' ? SERVE_HELP : HELP);
       return EXIT.OK;
     case 'version':

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { ROLES, startBot, type Role } from '../main.ts';
 import { SERVE_HELP } from './help.ts';
+import { createLogger } from '../log/logger.ts';
 
 export interface ServeIo {
   stdout: { write(text: string): unknown };
@@ -52,17 +53,27 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
     throw error;
   }
   const stopSignal = io.stopSignal ?? waitForSignal();
+  // JSON lines on stderr at LOG_LEVEL; the plain lines on stdout below are for whoever started the process.
+  const logger = createLogger({ level: config.logLevel });
   let bot;
   try {
     // The report buttons' executor (src/actions), built only by roles that serve Slack; the bot closes it.
-    bot = await startBot({ config, role, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: async (ctx) => (await import('../actions/bot-executor.ts')).createBotActionExecutor(ctx, { env: io.env }) });
+    bot = await startBot({ config, role, logger, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: async (ctx) => (await import('../actions/bot-executor.ts')).createBotActionExecutor(ctx, { env: io.env }) });
   } catch (error) {
     io.stderr.write(`crashloop serve: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
   io.stdout.write(`crashloop serve: role ${bot.role}, clusters ${bot.clusters.join(', ') || '(none)'}, listening on port ${bot.port}\n`);
+  logger.info({ role: bot.role, clusters: bot.clusters, port: bot.port, metricsPort: bot.metricsPort ?? null }, 'started');
   await stopSignal;
   io.stdout.write('crashloop serve: shutting down\n');
+  logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: intake stopped, draining running jobs');
   await bot.close();
+  logger.info('stopped');
+  if (io.stopSignal === undefined) {
+    // A real process: a job given up at the shutdown bound may still hold a socket or timer open. Leave
+    // anyway, soon; the unref'd timer does not itself keep the process alive when nothing else does.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+  }
   return 0;
 }

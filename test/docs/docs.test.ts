@@ -61,6 +61,34 @@ describe('docs/install.md lists every environment variable the code reads', () =
   });
 });
 
+describe('docs/configuration.md is generated from the configuration schema', () => {
+  it('equals what `npm run docs:config` writes (run it after changing src/config.ts)', async () => {
+    const { configMarkdown } = await import('../../src/config-reference.ts');
+    expect(read('docs/configuration.md'), 'docs/configuration.md is stale: run `npm run docs:config`').toBe(configMarkdown());
+  });
+
+  it('describes every variable of the schema', async () => {
+    const { configVariables } = await import('../../src/config.ts');
+    const variables = configVariables();
+    expect(variables.map((v) => v.name)).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'REDIS_URL', 'METRICS_PORT', 'LOG_LEVEL']));
+    for (const v of variables) expect(v.description.length, `describe ${v.name} in src/config.ts (doc(schema, description, default))`).toBeGreaterThan(10);
+  });
+
+  it('covers every environment variable the code reads', async () => {
+    const { allVariables } = await import('../../src/config-reference.ts');
+    const { serve, other } = allVariables();
+    const listed = new Set([...serve, ...other].map((v) => v.name));
+    for (const file of walk('src')) {
+      for (const name of envReads(read(file), file === join('src', 'config.ts'))) expect(listed, `${name} (read in ${file}) is missing from the configuration reference (src/config-reference.ts)`).toContain(name);
+    }
+  });
+
+  it('`crashloop help config` prints every variable', () => {
+    const help = execFileSync(process.execPath, [join(root, 'bin/crashloop.js'), 'help', 'config'], { encoding: 'utf8', cwd: root });
+    for (const name of read('docs/configuration.md').matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)) expect(help).toContain(`  ${name[1] ?? ''}`);
+  });
+});
+
 describe('links and paths in README.md and docs/*.md', () => {
   const links: [string, string][] = [];
   const paths: [string, string][] = [];

@@ -46,6 +46,11 @@ export interface FakeSlack {
   socketSend(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Socket Mode connections the app has open. */
   socketCount(): number;
+  /**
+   * Holds the next call of `method` (whose args satisfy `match`, when given) until `release()`: a slow
+   * Slack, to catch the bot mid-job. `arrived` resolves when the held call comes in.
+   */
+  hold(method: string, match?: (args: Record<string, unknown>) => boolean): { arrived: Promise<Record<string, unknown>>; release(): void };
   /** Resolves once `predicate` holds, polling the records; rejects after `timeoutMs`. */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -109,6 +114,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const uploads: RecordedUpload[] = [];
   const responses: RecordedResponse[] = [];
   const failures = new Map<string, { failure: Failure; match?: (args: Record<string, unknown>) => boolean }[]>();
+  const holds: { method: string; match?: (args: Record<string, unknown>) => boolean; arrive: (args: Record<string, unknown>) => void; released: Promise<void> }[] = [];
   let tsCounter = 0;
   let fileCounter = 0;
   let base = '';
@@ -174,6 +180,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const method = path.slice('/api/'.length);
       const args = parseArgs(req.headers['content-type'], raw);
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      const held = holds.findIndex((h) => h.method === method && (h.match === undefined || h.match(args)));
+      if (held >= 0) {
+        const [h] = holds.splice(held, 1);
+        h?.arrive(args);
+        await h?.released;
+      }
       const queued = failures.get(method) ?? [];
       const index = queued.findIndex((f) => f.match === undefined || f.match(args));
       const failure = index < 0 ? undefined : queued.splice(index, 1)[0]?.failure;
@@ -231,6 +243,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const list = failures.get(method) ?? [];
       for (let i = 0; i < times; i += 1) list.push(match === undefined ? { failure } : { failure, match });
       failures.set(method, list);
+    },
+    hold(method, match) {
+      let arrive: (args: Record<string, unknown>) => void = () => undefined;
+      let release: () => void = () => undefined;
+      const arrived = new Promise<Record<string, unknown>>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push(match === undefined ? { method, arrive, released } : { method, match, arrive, released });
+      return { arrived, release };
     },
     responseUrl: (id = String(Math.random()).slice(2)) => `${base}/response/${id}`,
     socketCount: () => sockets.size,
