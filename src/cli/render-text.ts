@@ -64,7 +64,21 @@ function renderChange(c: RolloutChange, st: Style): string[] {
   return lines;
 }
 
-export function renderText(report: Report, st: Style = PLAIN): string {
+// Control characters and bidi overrides from a pod's logs would drive the terminal (colours, cursor
+// moves, OSC 52 clipboard writes, text that reads differently than it runs): shown as '?' instead.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A copy of the report whose strings cannot drive a terminal. */
+export function terminalSafe<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return value.replace(TERMINAL_UNSAFE, '?') as T;
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => terminalSafe(v, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, terminalSafe(v, depth + 1)])) as T;
+}
+
+export function renderText(untrusted: Report, st: Style = PLAIN): string {
+  const report = terminalSafe(untrusted);
   const out: string[] = [];
   const where = [report.pod.node ? `node ${report.pod.node}` : '', report.pod.phase ? `phase ${report.pod.phase}` : ''].filter(Boolean).join(', ');
   out.push(`${st.bold(`Pod ${report.pod.namespace}/${report.pod.name}`)}${where ? st.dim(`  (${where})`) : ''}`);

@@ -60,8 +60,7 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
   const redacted = tail.omitted === 0 ? tail.text : `[first ${tail.omitted} characters omitted]\n${tail.text}`;
   const title = `${which} logs of ${state.namespace}/${state.pod} [${container}]`;
   const body = redacted.trim() === '' ? '(empty: the container wrote nothing)' : lastLines(redacted, ctx.settings.logTailLines);
-  // Logs are the most hostile text there is: escaped in a code block that cannot be closed early.
-  const blocks: SlackBlock[] = [section(mrkdwn`${why}*Last lines of the ${title}* (secrets redacted):\n${codeBlock(body, 2900 - why.length - title.length)}`)];
+  const blocks: SlackBlock[] = [previousLogsSection(why, title, body)];
   const others = containers.filter((c) => c !== container);
   // One button per other container (init included): each carries its own state, so the listener stays generic.
   for (const other of others.slice(0, 10)) {
@@ -73,6 +72,11 @@ export async function previousLogs(ctx: ActionContext): Promise<HandlerResult> {
     await ctx.slack.uploadFile({ channel: request.channel, threadTs: request.threadTs, filename: `${state.pod}-${container}-${which}.log`.replace(/[^A-Za-z0-9._-]/g, '_'), content: redacted, title: plainText(title) });
   }
   return { status: 'done', message: `posted the ${title}` };
+}
+
+/** Logs are the most hostile text there is: escaped in a code block that cannot be closed early. `body` is redacted. */
+export function previousLogsSection(why: Mrkdwn, title: string, body: string): SlackBlock {
+  return section(mrkdwn`${why}*Last lines of the ${title}* (secrets redacted):\n${codeBlock(body, 2900 - why.length - title.length)}`);
 }
 
 function hasPreviousInstance(pod: JsonObject, container: string): boolean {

@@ -4,7 +4,16 @@ import { rolloutUndo } from '../rollback/rollout-undo.ts';
 import { diffTemplates, formatDiff } from '../rollback/template-diff.ts';
 import { dryRunNote, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
 import { redactText } from '../../../diagnostics/redact.ts';
-import { mrkdwn } from '../../slack/mrkdwn.ts';
+import { mrkdwn, type Mrkdwn } from '../../slack/mrkdwn.ts';
+
+/**
+ * The thread post after a rollback. The change-cause is an annotation anyone with patch rights wrote and
+ * the diff quotes args: both redacted, and everything escaped by the mrkdwn tag.
+ */
+export function rollbackResultText(r: { target: string; message: string; revision: number; changeCause?: string | undefined; note: string; diff: string }): Mrkdwn {
+  const cause = r.changeCause === undefined ? '' : ` (${redactText(r.changeCause)})`;
+  return mrkdwn`${r.target} ${r.message} to revision ${r.revision}${cause}${r.note}\n${redactText(r.diff)}`;
+}
 
 export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
   const { state, settings } = ctx;
@@ -17,9 +26,7 @@ export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
   if (result.kind === 'error') return { status: 'failed', message: `could not roll back ${target} in ${state.namespace}: ${result.message}` };
   if (result.kind === 'skipped') return { status: 'done', message: `asked to roll back ${workload.name}: ${result.message}; nothing changed` };
   const diff = formatDiff(diffTemplates(result.current, result.target));
-  // The change-cause is an annotation anyone with patch rights wrote: redacted, and escaped by the mrkdwn tag.
-  const cause = result.changeCause === undefined ? '' : ` (${redactText(result.changeCause)})`;
-  await post(ctx, mrkdwn`${target} ${result.message} to revision ${result.revision}${cause}${dryRunNote(ctx)}\n${diff}`);
+  await post(ctx, rollbackResultText({ target, message: result.message, revision: result.revision, changeCause: result.changeCause, note: dryRunNote(ctx), diff }));
   if (!settings.dryRun) {
     ctx.background(() =>
       followRollout({
