@@ -8,11 +8,13 @@ export type JobProcessor<R> = (job: Job<DiagnosisJobData>, signal?: AbortSignal)
 /**
  * A job's lock lasts LOCK_DURATION_MS and is renewed every half of it while the job runs, so long jobs
  * stay alive. When a worker dies, its lock lapses and the next stalled check (every STALLED_INTERVAL_MS,
- * on any worker of the queue) puts the job back: recovery within lock + interval, about 14 s, instead
- * of BullMQ's default 30 s + 30 s. Diagnosis jobs take seconds; docs/scaling.md has the measurement.
+ * on any worker of the queue) puts the job back: it restarts within lock + interval (at most 11 s)
+ * instead of BullMQ's default 30 s + 30 s. The price: an event loop blocked for 8 s would count as dead
+ * (the engine is linear; a rerun edits its report, it does not post twice). docs/scaling.md has the
+ * measurement (bench/worker-recovery.ts).
  */
-export const LOCK_DURATION_MS = 10_000;
-export const STALLED_INTERVAL_MS = 4_000;
+export const LOCK_DURATION_MS = 8_000;
+export const STALLED_INTERVAL_MS = 3_000;
 /** A job may be recovered from two dead workers before it fails; reposting is idempotent. */
 export const MAX_STALLED_COUNT = 2;
 
