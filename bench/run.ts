@@ -46,7 +46,16 @@ try {
     out.startupMs = startup.startupMs;
   }
   if (want('idle') || needsCluster || want('ack')) {
-    env = await startBenchEnv({ cluster: needsCluster, log });
+    try {
+      env = await startBenchEnv({ cluster: needsCluster, log });
+    } catch (error) {
+      if (!needsCluster) throw error;
+      // No control plane (binaries not built yet?): the other sections still run; these say why not.
+      const why = `NOT MEASURED: the kwok cluster did not start (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); run npm run cluster:build`;
+      log(why);
+      for (const section of CLUSTER_SECTIONS) if (want(section)) details[section] = why;
+      env = await startBenchEnv({ cluster: false, log });
+    }
   }
   if (want('idle') && env) {
     log('idle RSS per role…');
@@ -55,7 +64,7 @@ try {
     out.idleRssMb = idle.idleRssMb;
   }
   for (const [section, file] of [['kubectl', './kubectl.ts'], ['overhead', './overhead.ts'], ['ack', './ack.ts'], ['storm', './storm.ts'], ['throughput', './throughput.ts']] as const) {
-    if (!want(section) || env === undefined) continue;
+    if (!want(section) || env === undefined || (CLUSTER_SECTIONS.includes(section) && env.cluster === undefined)) continue;
     log(`${section}…`);
     const mod = (await import(file)) as { bench: (env: BenchEnv, quick: boolean, log: (line: string) => void) => Promise<{ figures: Record<string, unknown>; details: unknown }> };
     const result = await mod.bench(env, quick, log);
