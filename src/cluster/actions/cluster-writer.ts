@@ -58,7 +58,7 @@ function items(value: Json, what: string): JsonObject[] {
 function forWrite<T>(verb: string, what: string, p: Promise<T>): Promise<T> {
   return p.catch((err: unknown) => {
     if (err instanceof ClusterError && err.code === 'FORBIDDEN') {
-      throw new ClusterError('FORBIDDEN', `The bot is not allowed to ${verb} ${what}. Apply the actions section of deploy/rbac.yaml to its service account. (${err.message})`, { status: 403, cause: err });
+      throw new ClusterError('FORBIDDEN', `The bot is not allowed to ${verb} ${what}. Grant its service account the debug or write capability in this namespace (deploy/rbac-debug.yaml or deploy/rbac-write.yaml applied with -n, or the chart's actions.debug / actions.write with the namespace in actions.namespaces; see docs/rbac.md). (${err.message})`, { status: 403, cause: err });
     }
     throw err;
   });
