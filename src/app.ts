@@ -3,13 +3,14 @@
 // for those routes when an app token is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
-import { requestId, withLogContext } from './log/context.ts';
+import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
+import { currentLogContext, requestId, withLogContext } from './log/context.ts';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
 import type { SlackPoster } from './slack/post.ts';
 import type { JobRouter } from './queue/queues.ts';
 import { closeServer, createRouteServer, healthRoutes, listen, type ReadinessCheck, type Route } from './server/routes.ts';
+import { createSlackIntakeServer, failRequest } from './server/slack-intake.ts';
 import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -89,27 +90,39 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
   }
 
   if (deps.slack.signingSecret === undefined) throw new Error('SLACK_SIGNING_SECRET is required over HTTP (or set SLACK_APP_TOKEN for Socket Mode).');
+  const signingSecret = deps.slack.signingSecret;
+  // Bolt's receiver is never started: our server (src/server/slack-intake.ts) checks every request first.
   const receiver = new HTTPReceiver({
-    signingSecret: deps.slack.signingSecret,
+    signingSecret,
     endpoints: SLACK_EVENTS_PATH,
-    customRoutes: routes,
     processBeforeResponse: false,
     ...logging,
+    dispatchErrorHandler: ({ error, request, response }) => failRequest(request, response, error, deps.log),
+    processEventErrorHandler: async (args) => {
+      // Bolt's answer to a failed authorization (401) stays; anything else is ours to log and count.
+      if (args.error instanceof AuthorizationError) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      failRequest(args.request, args.response, args.error, deps.log);
+      return false;
+    },
   });
   const app = new App({ token: deps.slack.botToken, receiver, clientOptions, ...logging, deferInitialization: true });
   await initApp(app);
   tagRequests(app);
   const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
   app.error(async (error) => deps.log?.('a Slack listener failed', error));
-  const server = (await app.start(port)) as Server;
-  const address = server.address() as AddressInfo;
+  const server = createSlackIntakeServer({
+    signingSecret,
+    path: SLACK_EVENTS_PATH,
+    boltListener: receiver.requestListener,
+    routes,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.log === undefined ? {} : { log: deps.log }),
+  });
+  const bound = await listen(server, port);
   return {
-    port: address.port,
+    port: bound,
     registeredActions,
-    stop: async () => {
-      server.closeAllConnections();
-      await app.stop();
-    },
+    stop: () => closeServer(server),
   };
 }
 
@@ -125,7 +138,8 @@ async function initApp(app: App): Promise<void> {
 
 /** Every Slack request gets a request id on the log lines written while it is handled (src/log). */
 function tagRequests(app: App): void {
-  app.use(async ({ next }) => withLogContext({ reqId: requestId(undefined) }, next));
+  // Over HTTP the intake (src/server/slack-intake.ts) already named the request; keep its id.
+  app.use(async ({ next }) => withLogContext({ reqId: currentLogContext().reqId ?? requestId(undefined) }, next));
 }
 
 /** Bolt's overloaded App methods, narrowed to what the listeners register. */

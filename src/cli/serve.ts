@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { ROLES, startBot, type Role } from '../main.ts';
 import { SERVE_HELP } from './help.ts';
-import { createLogger } from '../log/logger.ts';
+import { createLogger, logFunction } from '../log/logger.ts';
+import { installProcessGuard } from '../server/process-guard.ts';
 
 export interface ServeIo {
   stdout: { write(text: string): unknown };
@@ -55,11 +56,14 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
   const stopSignal = io.stopSignal ?? waitForSignal();
   // JSON lines on stderr at LOG_LEVEL; the plain lines on stdout below are for whoever started the process.
   const logger = createLogger({ level: config.logLevel });
+  // No stray rejection or exception ends a serving process (src/server/process-guard.ts).
+  const guard = installProcessGuard({ log: logFunction(logger) });
   let bot;
   try {
     // The report buttons' executor (src/actions), built only by roles that serve Slack; the bot closes it.
     bot = await startBot({ config, role, logger, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: async (ctx) => (await import('../actions/bot-executor.ts')).createBotActionExecutor(ctx, { env: io.env }) });
   } catch (error) {
+    guard.uninstall();
     io.stderr.write(`crashloop serve: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
@@ -69,6 +73,7 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
   io.stdout.write('crashloop serve: shutting down\n');
   logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: intake stopped, draining running jobs');
   await bot.close();
+  guard.uninstall();
   logger.info('stopped');
   if (io.stopSignal === undefined) {
     // A real process: a job given up at the shutdown bound may still hold a socket or timer open. Leave
