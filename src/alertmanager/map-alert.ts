@@ -1,6 +1,7 @@
 // One alert -> what to diagnose and which incident it belongs to, or why there is nothing to do.
 import type { IncidentKey } from '../queue/types.ts';
 import type { WebhookAlert } from './schema.ts';
+import { isValidName } from '../cluster/names.ts';
 import { workloadFromLabels, workloadFromPodName, workloadKey, workloadRef, type Workload } from './workload.ts';
 
 export interface AlertSubject {
@@ -21,7 +22,6 @@ export type IgnoreReason = 'no-namespace' | 'no-target';
 
 export type MappedAlert = { kind: 'diagnose'; subject: AlertSubject } | { kind: 'ignore'; reason: IgnoreReason };
 
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const RESOLVABLE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 function label(labels: Record<string, string>, name: string): string | undefined {
@@ -44,11 +44,12 @@ export function restartCountFrom(alert: WebhookAlert): number | undefined {
 
 export function mapAlert(alert: WebhookAlert, defaultCluster: string): MappedAlert {
   const namespace = label(alert.labels, 'namespace') ?? label(alert.labels, 'exported_namespace');
-  if (namespace === undefined) return { kind: 'ignore', reason: 'no-namespace' };
+  // Label values are whatever the alert rule produced: only valid Kubernetes names become targets.
+  if (namespace === undefined || !isValidName('namespace', namespace)) return { kind: 'ignore', reason: 'no-namespace' };
   const pod = label(alert.labels, 'pod') ?? label(alert.labels, 'exported_pod');
-  const podName = pod !== undefined && NAME.test(pod) ? pod : undefined;
+  const podName = pod !== undefined && isValidName('object', pod) ? pod : undefined;
   const workload = workloadFromLabels(alert.labels) ?? (podName === undefined ? undefined : workloadFromPodName(podName));
-  if (workload === undefined || !NAME.test(workload.name)) return { kind: 'ignore', reason: 'no-target' };
+  if (workload === undefined || !isValidName('object', workload.name)) return { kind: 'ignore', reason: 'no-target' };
 
   const cluster = label(alert.labels, 'cluster') ?? defaultCluster;
   const incident: IncidentKey = { cluster, namespace, workload: workloadKey(workload) };
@@ -69,7 +70,7 @@ export function mapAlert(alert: WebhookAlert, defaultCluster: string): MappedAle
   };
   if (podName !== undefined) subject.pod = podName;
   const container = label(alert.labels, 'container');
-  if (container !== undefined) subject.container = container;
+  if (container !== undefined && isValidName('container', container)) subject.container = container;
   const restarts = restartCountFrom(alert);
   if (restarts !== undefined) subject.restartCount = restarts;
   return { kind: 'diagnose', subject };

@@ -6,6 +6,7 @@ import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/cli
 import { ClusterError } from './types.ts';
 import type { ClusterGateway, ListOptions, LogOptions, Workload, WorkloadKind } from './types.ts';
 import { toClusterError } from './errors.ts';
+import { hasControlCharacter, nameProblem, type NameKind } from './names.ts';
 
 export interface KubeGatewayOptions {
   /** Kube context to use instead of the current one. */
@@ -22,6 +23,16 @@ export interface KubeGatewayOptions {
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+type NameCheck = [NameKind | 'selector', string | undefined];
+
+/** Selectors are built from validated names and workload specs; this bounds what a bug could send. */
+export const MAX_SELECTOR_LENGTH = 2048;
+function selectorProblem(selector: string): string | undefined {
+  if (selector.length > MAX_SELECTOR_LENGTH) return `A selector of ${selector.length} characters is longer than any valid one (${MAX_SELECTOR_LENGTH}).`;
+  if (hasControlCharacter(selector)) return 'A selector holds control characters.';
+  return undefined;
+}
 
 /** Loads credentials: in-cluster when running in a pod without an explicit kubeconfig, else the kubeconfig. */
 export function loadKubeConfig(options: KubeGatewayOptions = {}): KubeConfig {
@@ -94,8 +105,17 @@ export class KubeGateway implements ClusterGateway {
     this.cluster = clusterNameOf(kc, options.clusterName);
   }
 
-  /** Runs one API call with the caller's signal plus the per-call timeout, mapping failures. */
-  private async call<T>(what: string, signal: AbortSignal | undefined, run: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+  /**
+   * Runs one API call with the caller's signal plus the per-call timeout, mapping failures. The names
+   * and selectors it will carry are checked first: nothing invalid reaches the API server (BAD_REQUEST,
+   * not retried).
+   */
+  private async call<T>(what: string, signal: AbortSignal | undefined, run: (options: ConfigurationOptions) => Promise<T>, names: NameCheck[] = []): Promise<T> {
+    for (const [kind, value] of names) {
+      if (value === undefined) continue;
+      const problem = kind === 'selector' ? selectorProblem(value) : nameProblem(kind, value);
+      if (problem !== undefined) throw new ClusterError('BAD_REQUEST', problem);
+    }
     if (signal?.aborted) throw toClusterError(signal.reason, { what, cluster: this.cluster, aborted: true });
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -111,20 +131,24 @@ export class KubeGateway implements ClusterGateway {
   }
 
   getPod(namespace: string, name: string, signal?: AbortSignal) {
-    return this.call(`pod ${namespace}/${name}`, signal, (o) => this.core.readNamespacedPod({ name, namespace }, o));
+    return this.call(`pod ${namespace}/${name}`, signal, (o) => this.core.readNamespacedPod({ name, namespace }, o), [['namespace', namespace], ['object', name]]);
   }
 
   async listPods(namespace: string | undefined, options: ListOptions = {}, signal?: AbortSignal) {
     const what = namespace ? `pods in namespace ${namespace}` : 'pods in all namespaces';
     const list = await this.call(what, signal, (o) =>
       namespace ? this.core.listNamespacedPod({ namespace, ...options }, o) : this.core.listPodForAllNamespaces({ ...options }, o),
+      [['namespace', namespace], ['selector', options.fieldSelector], ['selector', options.labelSelector]],
     );
     return list.items;
   }
 
   async listEvents(namespace: string, involvedObjectName: string, signal?: AbortSignal) {
     const fieldSelector = `involvedObject.name=${involvedObjectName},involvedObject.namespace=${namespace}`;
-    const list = await this.call(`events of ${namespace}/${involvedObjectName}`, signal, (o) => this.core.listNamespacedEvent({ namespace, fieldSelector }, o));
+    const list = await this.call(`events of ${namespace}/${involvedObjectName}`, signal, (o) => this.core.listNamespacedEvent({ namespace, fieldSelector }, o), [
+      ['namespace', namespace],
+      ['object', involvedObjectName],
+    ]);
     return list.items;
   }
 
@@ -135,23 +159,25 @@ export class KubeGateway implements ClusterGateway {
         { name: pod, namespace, container, previous: options.previous, tailLines: options.tailLines, limitBytes: options.limitBytes },
         o,
       ),
+      [['namespace', namespace], ['object', pod], ['container', container]],
     );
   }
 
   getWorkload(namespace: string, kind: WorkloadKind, name: string, signal?: AbortSignal): Promise<Workload> {
     const what = `${kind} ${namespace}/${name}`;
     const params = { name, namespace };
+    const checks: NameCheck[] = [['namespace', namespace], ['object', name]];
     switch (kind) {
       case 'Deployment':
-        return this.call(what, signal, (o) => this.apps.readNamespacedDeployment(params, o));
+        return this.call(what, signal, (o) => this.apps.readNamespacedDeployment(params, o), checks);
       case 'StatefulSet':
-        return this.call(what, signal, (o) => this.apps.readNamespacedStatefulSet(params, o));
+        return this.call(what, signal, (o) => this.apps.readNamespacedStatefulSet(params, o), checks);
       case 'DaemonSet':
-        return this.call(what, signal, (o) => this.apps.readNamespacedDaemonSet(params, o));
+        return this.call(what, signal, (o) => this.apps.readNamespacedDaemonSet(params, o), checks);
       case 'ReplicaSet':
-        return this.call(what, signal, (o) => this.apps.readNamespacedReplicaSet(params, o));
+        return this.call(what, signal, (o) => this.apps.readNamespacedReplicaSet(params, o), checks);
       case 'Job':
-        return this.call(what, signal, (o) => this.batch.readNamespacedJob(params, o));
+        return this.call(what, signal, (o) => this.batch.readNamespacedJob(params, o), checks);
     }
   }
 
@@ -170,24 +196,29 @@ export class KubeGateway implements ClusterGateway {
         case 'Job':
           return (namespace ? await this.batch.listNamespacedJob({ namespace }, o) : await this.batch.listJobForAllNamespaces({}, o)).items;
       }
-    });
+    }, [['namespace', namespace]]);
     return items;
   }
 
   async listReplicaSets(namespace: string, options: ListOptions = {}, signal?: AbortSignal) {
-    const list = await this.call(`ReplicaSets in namespace ${namespace}`, signal, (o) => this.apps.listNamespacedReplicaSet({ namespace, ...options }, o));
+    const list = await this.call(`ReplicaSets in namespace ${namespace}`, signal, (o) => this.apps.listNamespacedReplicaSet({ namespace, ...options }, o), [
+      ['namespace', namespace],
+      ['selector', options.labelSelector],
+      ['selector', options.fieldSelector],
+    ]);
     return list.items;
   }
 
   async listControllerRevisions(namespace: string, options: ListOptions = {}, signal?: AbortSignal) {
     const list = await this.call(`ControllerRevisions in namespace ${namespace}`, signal, (o) =>
       this.apps.listNamespacedControllerRevision({ namespace, ...options }, o),
+      [['namespace', namespace], ['selector', options.labelSelector], ['selector', options.fieldSelector]],
     );
     return list.items;
   }
 
   getNode(name: string, signal?: AbortSignal) {
-    return this.call(`node ${name}`, signal, (o) => this.core.readNode({ name }, o));
+    return this.call(`node ${name}`, signal, (o) => this.core.readNode({ name }, o), [['object', name]]);
   }
 }
 

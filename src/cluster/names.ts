@@ -28,7 +28,70 @@ export interface ParsedTarget {
   name: string;
 }
 
-const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+// Kubernetes' own rules (apimachinery validation), the one check every entry point shares: slash
+// command, buttons, Alertmanager labels, CLI, and the gateway itself before any request.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const MAX_LABEL_LENGTH = 63;
+export const MAX_SUBDOMAIN_LENGTH = 253;
+
+/** namespace and container: DNS-1123 labels; object (pod, workload): DNS-1123 subdomains. */
+export type NameKind = 'namespace' | 'object' | 'container';
+
+export function isDnsLabel(value: string): boolean {
+  return value.length <= MAX_LABEL_LENGTH && DNS_LABEL.test(value);
+}
+
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= MAX_SUBDOMAIN_LENGTH && DNS_SUBDOMAIN.test(value);
+}
+
+export function isValidName(kind: NameKind, value: string): boolean {
+  return kind === 'object' ? isDnsSubdomain(value) : isDnsLabel(value);
+}
+
+function isControl(c: string): boolean {
+  const code = c.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f;
+}
+
+/** True when `value` holds a control character (C0 or DEL). */
+export function hasControlCharacter(value: string): boolean {
+  for (const c of value) if (isControl(c)) return true;
+  return false;
+}
+
+/** A name as shown back to the user: never more than 60 characters of what they typed. */
+export function shownName(value: string): string {
+  const flat = Array.from(value.slice(0, 200), (c) => (isControl(c) || c === '`' ? '?' : c)).join('');
+  return flat.length <= 60 ? flat : `${flat.slice(0, 40)}… (${value.length} characters)`;
+}
+
+const RULES: Record<NameKind, string> = {
+  namespace: 'a namespace name is at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+  container: 'a container name is at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+  object: 'a pod or workload name is at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit',
+};
+
+/** Why `value` is not a valid `kind` name, as a sentence for the user; undefined when it is valid. */
+export function nameProblem(kind: NameKind, value: string): string | undefined {
+  if (isValidName(kind, value)) return undefined;
+  return `\`${shownName(value)}\` is not a valid Kubernetes ${kind === 'object' ? 'name' : `${kind} name`}: ${RULES[kind]}.`;
+}
+
+/** Thrown before any API request that would carry an invalid name. */
+export class InvalidNameError extends Error {
+  readonly kind: NameKind;
+  constructor(kind: NameKind, value: string) {
+    super(nameProblem(kind, value) ?? `invalid ${kind} name`);
+    this.name = 'InvalidNameError';
+    this.kind = kind;
+  }
+}
+
+export function assertValidName(kind: NameKind, value: string): void {
+  if (!isValidName(kind, value)) throw new InvalidNameError(kind, value);
+}
 
 /** Parses "name", "ns/name", "kind/name", "ns/kind/name" (kind aliases as kubectl). Throws on malformed input. */
 export function parseTarget(text: string, namespace?: string): ParsedTarget {
@@ -50,8 +113,8 @@ export function parseTarget(text: string, namespace?: string): ParsedTarget {
     throw new Error(`"${text}" is not a target: use a pod or workload name, optionally as namespace/name.`);
   }
   if (namespace !== undefined && namespace !== '' && parsed.namespace === undefined) parsed.namespace = namespace;
-  if (!DNS_NAME.test(parsed.name)) throw new Error(`"${parsed.name}" is not a valid Kubernetes name (lowercase letters, digits, "-" and ".").`);
-  if (parsed.namespace !== undefined && !DNS_NAME.test(parsed.namespace)) throw new Error(`"${parsed.namespace}" is not a valid namespace name.`);
+  assertValidName('object', parsed.name);
+  if (parsed.namespace !== undefined) assertValidName('namespace', parsed.namespace);
   return parsed;
 }
 

@@ -113,7 +113,10 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     // An alert's pod may be gone (replaced by its controller): diagnose the workload's current crashing pod.
     if (resolved.kind === 'not-found' && data.target.fallback !== undefined) resolved = await deps.resolveTarget(deps.gateway, { ...query, text: data.target.fallback }, signal);
     if (resolved.kind === 'not-found') {
-      await tell(job, 'not-found', notFoundMessage(targetText(data), resolved.message.replace(/\.$/, ''), resolved.suggestions));
+      // The resolver's message ends with its own "Did you mean: …?" (the CLI prints it as is); the Slack
+      // message lists the suggestions itself, so that sentence is dropped here rather than said twice.
+      const message = resolved.suggestions.length > 0 ? resolved.message.replace(/\s*Did you mean: [^\n]*\?$/, '') : resolved.message;
+      await tell(job, 'not-found', notFoundMessage(targetText(data), message.replace(/\.$/, ''), resolved.suggestions));
       throw new PermanentJobError('NOT_FOUND', resolved.message);
     }
     if (resolved.kind === 'ambiguous') {

@@ -1,4 +1,6 @@
-// Parses the text of `/crashloop …` into what to do and on which cluster. Pure.
+// Parses the text of `/crashloop …` into what to do and on which cluster. Pure. Names are checked by
+// Kubernetes' rules (src/cluster/names.ts) here, so an invalid one is refused before a job exists.
+import { nameProblem, shownName } from '../cluster/names.ts';
 
 export type ParsedCommand =
   | { kind: 'help' }
@@ -12,7 +14,17 @@ export interface CommandContext {
 }
 
 const KIND_WORDS = new Set(['deploy', 'deployment', 'deployments', 'sts', 'statefulset', 'ds', 'daemonset', 'rs', 'replicaset', 'job', 'pod', 'po', 'pods']);
-const NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+/** What CLUSTER_NAME accepts (src/config.ts); anything else cannot be a configured cluster. */
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** name | namespace/name | kind/name | namespace/kind/name, each part checked by Kubernetes' rules. */
+function targetProblem(parts: string[]): string | undefined {
+  const name = parts[parts.length - 1] ?? '';
+  const kind = parts.length === 3 ? parts[1] : parts.length === 2 && KIND_WORDS.has((parts[0] ?? '').toLowerCase()) ? parts[0] : undefined;
+  if (parts.length === 3 && !KIND_WORDS.has((kind ?? '').toLowerCase())) return `\`${shownName(kind ?? '')}\` is not a kind I know: use deploy, sts, ds, rs, job or pod.`;
+  const namespace = parts.length === 3 || (parts.length === 2 && kind === undefined) ? parts[0] : undefined;
+  return (namespace === undefined ? undefined : nameProblem('namespace', namespace)) ?? nameProblem('object', name);
+}
 
 export function parseCommand(text: string, ctx: CommandContext): ParsedCommand {
   const tokens = text.trim().split(/\s+/).filter((t) => t !== '');
@@ -32,33 +44,40 @@ export function parseCommand(text: string, ctx: CommandContext): ParsedCommand {
     }
     if (token.startsWith('-') && token !== '-') {
       if (token === '-h' || token === '--help') return { kind: 'help' };
-      return { kind: 'error', message: `I do not know the option \`${token}\`. Try \`/crashloop help\`.` };
+      return { kind: 'error', message: `I do not know the option \`${shownName(token)}\`. Try \`/crashloop help\`.` };
     }
     positional.push(token);
   }
   if (positional.length === 1 && positional[0]?.toLowerCase() === 'help') return { kind: 'help' };
-  if (positional.length > 1) return { kind: 'error', message: `Give one pod or workload at a time (I read: ${positional.join(' ')}). Try \`/crashloop help\`.` };
+  if (positional.length > 1) return { kind: 'error', message: `Give one pod or workload at a time (I read: ${shownName(positional.join(' '))}). Try \`/crashloop help\`.` };
 
   let target = positional[0];
   if (target !== undefined) {
     const parts = target.split('/');
-    const first = parts[0] ?? '';
-    // cluster/ns/pod, cluster/deploy/x, or cluster/pod when the first segment names a known cluster.
-    const prefixed = parts.length === 3 || (parts.length === 2 && ctx.clusters.includes(first) && !KIND_WORDS.has(first.toLowerCase()) && ctx.clusters.length > 1);
+    const notReference = `\`${shownName(target)}\` is not a pod reference. Use \`namespace/pod\`, \`pod -n namespace\` or a deployment name.`;
+    if (parts.length > 3 || parts.some((p) => p === '')) return { kind: 'error', message: notReference };
+    const [first = '', second = ''] = parts;
+    // cluster/ns/pod, cluster/deploy/x or (several clusters) cluster/pod when the first segment names a
+    // known cluster; ns/kind/name when the middle is a kind; else a 3-part path names a cluster we do not know.
+    const known = ctx.clusters.includes(first) && !KIND_WORDS.has(first.toLowerCase());
+    const prefixed = (parts.length === 3 && (known || !KIND_WORDS.has(second.toLowerCase()))) || (parts.length === 2 && known && ctx.clusters.length > 1);
     if (prefixed) {
-      if (cluster !== undefined && cluster !== first) return { kind: 'error', message: `The cluster prefix \`${first}/\` and \`--cluster ${cluster}\` disagree; use one.` };
+      if (!CLUSTER_NAME.test(first)) return { kind: 'error', message: notReference };
+      if (cluster !== undefined && cluster !== first) return { kind: 'error', message: `The cluster prefix \`${first}/\` and \`--cluster ${shownName(cluster)}\` disagree; use one.` };
       cluster = first;
       target = parts.slice(1).join('/');
     }
-    if (parts.length > 3 || target.split('/').some((p) => p === '')) return { kind: 'error', message: `\`${positional[0]}\` is not a pod reference. Use \`namespace/pod\`, \`pod -n namespace\` or a deployment name.` };
-    const last = target.split('/').pop() ?? '';
-    if (!NAME.test(last.toLowerCase())) return { kind: 'error', message: `\`${last}\` is not a valid Kubernetes name (lower-case letters, digits, "-" and ".").` };
+    const problem = targetProblem(target.split('/'));
+    if (problem !== undefined) return { kind: 'error', message: problem };
   }
-  if (namespace !== undefined && !NAME.test(namespace)) return { kind: 'error', message: `\`${namespace}\` is not a valid namespace name.` };
+  if (namespace !== undefined) {
+    const problem = nameProblem('namespace', namespace);
+    if (problem !== undefined) return { kind: 'error', message: problem };
+  }
 
   const chosen = cluster ?? ctx.clusters[0];
   if (chosen === undefined) return { kind: 'error', message: 'No cluster is configured. Set CLUSTER_NAME (or CRASHLOOP_CLUSTERS) for the bot.' };
-  if (!ctx.clusters.includes(chosen)) return { kind: 'error', message: `I do not know a cluster called "${chosen}". Known clusters: ${ctx.clusters.join(', ')}.` };
+  if (!ctx.clusters.includes(chosen)) return { kind: 'error', message: `I do not know a cluster called "${shownName(chosen)}". Known clusters: ${ctx.clusters.join(', ')}.` };
   if (target === undefined) return { kind: 'list', cluster: chosen };
   return { kind: 'diagnose', cluster: chosen, target: namespace === undefined ? { text: target } : { text: target, namespace } };
 }

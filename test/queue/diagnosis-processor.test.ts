@@ -148,6 +148,16 @@ describe('diagnosis job', () => {
     expect(String(told[0]?.body.text)).toContain('/invite @crashloop');
   });
 
+  it('a misspelt name is answered with its suggestions once, not "Did you mean …?. Did you mean …?"', async () => {
+    const h = await harness();
+    const responseId = uniqueName('r');
+    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcdf', slack.responseUrl(responseId))));
+    expect(await done.getState()).toBe('failed');
+    const text = String(slack.responses.find((r) => r.id === responseId)?.body.text);
+    expect(text).toMatch(/Did you mean: [^?]*web-5c8d7-abcde\?/);
+    expect(text.match(/Did you mean/g)).toHaveLength(1);
+  });
+
   it('lists crashing pods with Diagnose buttons for mode "list"', async () => {
     const h = await harness();
     const responseId = uniqueName('r');

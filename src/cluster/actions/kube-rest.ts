@@ -7,6 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { toClusterError } from '../errors.ts';
 import { ClusterError } from '../types.ts';
 import type { Json } from '../../actions/json.ts';
+import { nameProblem } from '../names.ts';
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
@@ -68,6 +69,8 @@ export class KubeRest {
 
   /** The raw body of a 2xx answer (logs are plain text). */
   async callText(req: RestRequest): Promise<string> {
+    const problem = restPathProblem(req.path) ?? (req.query?.container === undefined ? undefined : nameProblem('container', req.query.container));
+    if (problem !== undefined) throw new ClusterError('BAD_REQUEST', problem);
     const server = this.kubeConfig.getCurrentCluster()?.server;
     if (server === undefined) throw new ClusterError('UNAVAILABLE', 'The kubeconfig has no current cluster. Set a context (kubectl config use-context).');
     const url = new URL(server.replace(/\/$/, '') + req.path);
@@ -93,6 +96,19 @@ export class KubeRest {
     } catch (err) {
       throw toClusterError(err, { what: req.what, cluster: this.cluster, aborted: req.signal?.aborted === true, timeoutMs: this.timeoutMs });
     }
+  }
+}
+
+/** The namespace and object name a REST path carries, checked like every other entry point's (names.ts). */
+export function restPathProblem(path: string): string | undefined {
+  const match = /\/namespaces\/([^/?]+)(?:\/[^/?]+\/([^/?]+))?/.exec(path);
+  if (match === null) return undefined;
+  try {
+    const namespace = decodeURIComponent(match[1] ?? '');
+    const name = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+    return nameProblem('namespace', namespace) ?? (name === undefined ? undefined : nameProblem('object', name));
+  } catch {
+    return 'The request path is not valid URL encoding.';
   }
 }
 
