@@ -1,8 +1,6 @@
 // Builds the Slack app from its dependencies: Bolt over HTTP (POST /slack/events, signatures checked)
 // with /healthz, /readyz and any extra route on the same port, or Socket Mode plus a small HTTP server
 // for those routes when an app token is set.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
 import { currentLogContext, requestId, withLogContext } from './log/context.ts';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
