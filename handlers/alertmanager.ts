@@ -1,20 +1,18 @@
 // POST /alertmanager: Alertmanager's webhook receiver. A plain Node (req, res) handler, so it mounts as
 // a Bolt customRoute or on any http.Server. authorize (bearer, constant time) -> read (size-capped)
-// -> parse (zod) -> record (Redis + BullMQ; failure = 503 so Alertmanager retries) -> notify -> 200.
+// -> parse (zod) -> record (Redis + BullMQ + the Slack outbox; failure = 503 so Alertmanager retries)
+// -> 200. It never waits for Slack: the outbox posts later, at the channel's pace.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import type { WebClient } from '@slack/web-api';
 import { bullmqEnqueue } from '../src/alertmanager/bullmq-enqueue.ts';
-import { createAlertIngest, type AlertIngest, type IngestSummary } from '../src/alertmanager/ingest.ts';
+import { createAlertIngest, type AlertIngest, type IncidentOutbox, type IngestSummary } from '../src/alertmanager/ingest.ts';
 import { parseWebhook } from '../src/alertmanager/schema.ts';
 import { routeChannel, type Config } from '../src/config.ts';
-import { webClientNotifier } from '../src/incidents/notifier.ts';
 import { createIncidentStore } from '../src/incidents/store.ts';
 import type { Queue } from 'bullmq';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 import type { Route } from '../src/server/routes.ts';
-import { RedisPacer } from '../src/slack/pacer.ts';
 import { withTimeout } from '../src/queue/with-timeout.ts';
 import type { Metrics } from '../src/metrics/metrics.ts';
 
@@ -26,8 +24,6 @@ export interface AlertmanagerHandlerDeps {
   maxBodyBytes?: number;
   /** Budget for the durable part; past it the answer is 503 (Alertmanager retries; retries are idempotent). Default 10 s. */
   recordTimeoutMs?: number;
-  /** Budget for Slack notes before answering 200 anyway (they finish in the background). Default 10 s. */
-  notifyTimeoutMs?: number;
   log?: (message: string, error?: unknown) => void;
   /** Counts received, ignored (by reason) and coalesced alerts of every recorded payload. */
   metrics?: Metrics;
@@ -95,7 +91,6 @@ export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: Incomi
   if (deps.token === '') throw new Error('ALERTMANAGER_TOKEN is empty: set it before mounting POST /alertmanager.');
   const limit = deps.maxBodyBytes ?? 1024 * 1024;
   const recordTimeoutMs = deps.recordTimeoutMs ?? 10_000;
-  const notifyTimeoutMs = deps.notifyTimeoutMs ?? 10_000;
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
 
   return async (req, res) => {
@@ -133,12 +128,9 @@ export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: Incomi
       return;
     }
 
-    let notify: () => Promise<IngestSummary>;
     let summary: IngestSummary;
     try {
-      const recorded = await withTimeout(deps.ingest.record(parsed.payload), recordTimeoutMs, 'Recording the alerts in Redis');
-      notify = recorded.notify;
-      summary = recorded.summary;
+      summary = await withTimeout(deps.ingest.record(parsed.payload), recordTimeoutMs, 'Recording the alerts in Redis');
       deps.metrics?.alertsReceived(summary.alerts);
       for (const [reason, count] of Object.entries(summary.ignoredBy)) deps.metrics?.alertsIgnored(reason, count);
       deps.metrics?.alertsCoalesced(summary.deduplicated);
@@ -146,11 +138,6 @@ export function alertmanagerHandler(deps: AlertmanagerHandlerDeps): (req: Incomi
       log('alertmanager: could not record alerts; answering 503 so Alertmanager retries', error);
       send(res, 503, { error: 'Redis is unavailable: the alerts were not queued. Alertmanager will retry.' }, { 'retry-after': '10' });
       return;
-    }
-    try {
-      summary = await withTimeout(notify(), notifyTimeoutMs, 'Posting incident notes to Slack');
-    } catch (error) {
-      log('alertmanager: incident notes still in progress or failed; the jobs are queued', error);
     }
     send(res, 200, { status: 'ok', ...summary });
   };
@@ -162,7 +149,8 @@ export interface AlertmanagerRouteContext {
   redis: Redis;
   /** The web role's job router (src/queue/queues.ts); undefined in the worker role. */
   router: { clusters: string[]; defaultCluster: string | undefined; queueFor(cluster: string): Queue<DiagnosisJobData> } | undefined;
-  webClient: WebClient;
+  /** The Slack outbox (src/slack/outbox.ts); the webhook only writes to it. */
+  outbox: IncidentOutbox;
   log: (message: string, error?: unknown) => void;
   metrics?: Metrics;
 }
@@ -186,8 +174,7 @@ export function alertmanagerRoutes(ctx: AlertmanagerRouteContext): Route[] {
     store: createIncidentStore(ctx.redis, { prefix: config.redisPrefix }),
     enqueue: bullmqEnqueue((cluster) => router.queueFor(cluster)),
     routeChannel: (target) => routeChannel(config, target),
-    // Shares the per-channel pace (about one message a second) with the report poster.
-    notifier: webClientNotifier(ctx.webClient, new RedisPacer(ctx.redis, { prefix: config.redisPrefix })),
+    outbox: ctx.outbox,
     defaultCluster,
     // One cluster: every alert is about it, whatever Prometheus' external `cluster` label says.
     resolveCluster: (cluster) => (known.includes(cluster) ? cluster : known.length === 1 ? known[0] : undefined),

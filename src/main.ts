@@ -27,21 +27,23 @@ import { checkRedisLogin, connectRedis } from './redis/connect.ts';
 import { createLogger, logFunction, type Log, type Logger } from './log/logger.ts';
 import { loggedRoute } from './log/http.ts';
 import { slackLogger } from './log/slack-logger.ts';
+import type { Outbox } from './slack/outbox.ts';
+import { startOutbox } from './slack/outbox-runner.ts';
+import { webClientOutboxSlack } from './slack/outbox-slack.ts';
+import { createOutboxStore } from './slack/outbox-store.ts';
 
 // Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
 // Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
 async function loadWorkerParts() {
-  const [capture, gateway, resolve, engine, processor, hooks, notifier, store] = await Promise.all([
+  const [capture, gateway, resolve, engine, processor, store] = await Promise.all([
     import('./cluster/capture-snapshot.ts'),
     import('./cluster/kube-gateway.ts'),
     import('./cluster/resolve-target.ts'),
     import('../diagnostics/index.ts'),
     import('./queue/diagnosis-processor.ts'),
-    import('./incidents/hooks.ts'),
-    import('./incidents/notifier.ts'),
     import('./incidents/store.ts'),
   ]);
-  return { ...capture, ...gateway, ...resolve, diagnose: engine.diagnose, redactText: engine.redactText, ...processor, ...hooks, ...notifier, ...store };
+  return { ...capture, ...gateway, ...resolve, diagnose: engine.diagnose, redactText: engine.redactText, ...processor, ...store };
 }
 
 export type Role = 'all' | 'web' | 'worker';
@@ -58,6 +60,8 @@ export interface BotContext {
   /** Present in the web and all roles. */
   router: JobRouter | undefined;
   poster: SlackPoster;
+  /** Every channel message (post or edit) goes through it; writers only touch Redis. */
+  outbox: Outbox;
   states: ActionStateStore;
   webClient: WebClient;
   log: Log;
@@ -73,7 +77,7 @@ export interface BotOptions {
   /** Builds the gateway of a cluster; default: the kubeconfig (context = cluster name when several). */
   createGateway?: (cluster: string | undefined) => ClusterGateway;
   /** Overrides of the processor's dependencies (engine, capture, incident hooks). */
-  diagnosis?: Partial<Omit<DiagnosisDeps, 'gateway' | 'poster' | 'states'>>;
+  diagnosis?: Partial<Omit<DiagnosisDeps, 'gateway' | 'poster' | 'states' | 'outbox'>>;
   /**
    * The button executor; default answers "not available yet". The bot owns it: a `close()` it has runs
    * when the bot closes, after the Slack app stops taking clicks and before the queues and Redis close.
@@ -166,6 +170,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     );
     const poster = new SlackPoster({ client: webClient, redis, pacer: new RedisPacer(redis, { prefix }), prefix });
     const states = new ActionStateStore(redis, { prefix });
+    // The outbox's own client: a 429 returns at once and the outbox holds the channel for Retry-After.
+    const outboxClient = createWebClient(
+      config.slack.botToken,
+      { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 } },
+      counts,
+    );
+    const slackOutbox = await startOutbox({
+      connection: bullRedis,
+      redis,
+      store: createOutboxStore(redis, { prefix }),
+      slack: webClientOutboxSlack(outboxClient),
+      pacer: new RedisPacer(redis, { prefix }),
+      prefix,
+      log,
+    });
+    closers.push(() => slackOutbox.close());
+    const outbox = slackOutbox.outbox;
     const readiness: ReadinessCheck[] = [
       {
         name: 'shutdown',
@@ -179,7 +200,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Workers: one per cluster this process holds credentials for.
     const gatewayClusters: string[] = [];
     if (role !== 'web') {
-      const { captureSnapshot, createKubeGateway, listCrashingPods, resolveTarget, diagnose, redactText, createDiagnosisProcessor, incidentHooks, webClientNotifier, createIncidentStore } = await loadWorkerParts();
+      const { captureSnapshot, createKubeGateway, listCrashingPods, resolveTarget, diagnose, redactText, createDiagnosisProcessor, createIncidentStore } = await loadWorkerParts();
+      const incidents = createIncidentStore(redis, { prefix });
       const createGateway = options.createGateway ?? ((name: string | undefined) => createKubeGateway(name === undefined ? {} : { clusterName: name, ...(config.clusters.length > 1 ? { context: name } : {}) }));
       const names: (string | undefined)[] = role === 'worker' ? [options.cluster ?? config.clusterName] : config.clusters.length > 0 ? config.clusters : [config.clusterName];
       for (const name of names) {
@@ -194,8 +216,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           listCrashingPods,
           redact: redactText,
           poster,
+          outbox,
           states,
-          ...incidentHooks(createIncidentStore(redis, { prefix }), webClientNotifier(webClient)),
+          incidents,
           ...options.diagnosis,
         });
         // Each attempt is logged (with its ids) and counted by the instrumentation.
@@ -222,7 +245,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(() => Promise.all(queues.map((q) => q.close())));
       counts.queueDepth(queueDepthOf(queues));
     }
-    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, states, webClient, log, metrics: counts };
+    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, outbox, states, webClient, log, metrics: counts };
     const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])].map((route) => loggedRoute(route, logger));
 
     if (router !== undefined) {

@@ -1,15 +1,14 @@
-// Webhook payload -> incident state + diagnosis jobs, then Slack notes. Two phases:
-//   record(): the durable part (Redis incident state, BullMQ jobs). Any failure throws, and the HTTP
-//             layer answers 503 so Alertmanager retries; every step is idempotent, so a retry is safe.
-//   notify(): parent messages, thread notes and edits. Best effort: a Slack failure is logged and
-//             counted, never turned into a retry storm; the worker opens a missing parent itself.
+// Webhook payload -> incident state, diagnosis jobs and outbox messages, all in Redis. Any failure
+// throws and the HTTP layer answers 503 so Alertmanager retries; every step is idempotent, so a retry is
+// safe. Nothing here waits for Slack: the parent message and thread notes are outbox documents that
+// the outbox posts at the channel's pace (src/slack/outbox.ts), exactly once per key.
 import { incidentId, type DiagnosisJobData, type IncidentKey } from '../queue/types.ts';
 import { restartBand } from '../incidents/bands.ts';
-import { changeText, parentFiringText, parentResolvedText, resolvedNoteText } from '../incidents/messages.ts';
-import type { SlackText } from '../slack/mrkdwn.ts';
-import type { IncidentNotifier } from '../incidents/notifier.ts';
-import type { Incident, IncidentChange, IncidentStore } from '../incidents/store.ts';
-import { ensureParent } from '../incidents/thread.ts';
+import { changeNote, resolvedNote } from '../incidents/messages.ts';
+import { parentKey, renderParent } from '../incidents/parent-message.ts';
+import type { IncidentStore } from '../incidents/store.ts';
+import { PRIORITY } from '../slack/outbox.ts';
+import type { OutboxContent, OutboxTarget } from '../slack/outbox-store.ts';
 import { mapAlert } from './map-alert.ts';
 import type { WebhookPayload } from './schema.ts';
 
@@ -28,7 +27,8 @@ export interface AlertIngestDeps {
   store: IncidentStore;
   enqueue: EnqueueDiagnosis;
   routeChannel: ChannelRouter;
-  notifier: IncidentNotifier;
+  /** The Slack outbox (src/slack/outbox.ts): writes Redis only. */
+  outbox: IncidentOutbox;
   /** Cluster for alerts without a `cluster` label (CLUSTER_NAME). */
   defaultCluster: string;
   /**
@@ -38,8 +38,12 @@ export interface AlertIngestDeps {
   resolveCluster?: (cluster: string) => string | undefined;
   clock?: () => Date;
   log?: (message: string, error?: unknown) => void;
-  /** Slack calls in flight at once during notify(). Default 4. */
-  notifyConcurrency?: number;
+  /** Incidents recorded in parallel per payload. Default 16. */
+  concurrency?: number;
+}
+
+export interface IncidentOutbox {
+  put(key: string, target: OutboxTarget, content: OutboxContent, options?: { priority?: number }): Promise<void>;
 }
 
 export interface IngestSummary {
@@ -56,13 +60,6 @@ export interface IngestSummary {
   resolved: number;
   /** Running total of ignored alerts (Redis counter). */
   ignoredTotal: number;
-  /** Slack calls that failed in notify(). */
-  notifyErrors: number;
-}
-
-export interface Recorded {
-  summary: IngestSummary;
-  notify(): Promise<IngestSummary>;
 }
 
 /** Dedup id of an incident's diagnosis: a material change (new generation) earns a fresh diagnosis. */
@@ -70,43 +67,52 @@ export function diagnosisDedupId(key: IncidentKey, generation: number): string {
   return `${incidentId(key)}#g${generation}`;
 }
 
-type Note =
-  | { kind: 'parent'; channel: string; text: SlackText }
-  | { kind: 'change'; change: IncidentChange }
-  | { kind: 'resolved'; incident: Incident };
-
 export function createAlertIngest(deps: AlertIngestDeps) {
   const clock = deps.clock ?? (() => new Date());
-  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
 
-  async function record(payload: WebhookPayload): Promise<Recorded> {
+  /** Re-renders the parent from the stored incident (the single source of what it shows). */
+  async function refreshParent(key: IncidentKey, now: Date): Promise<void> {
+    const incident = await deps.store.get(key);
+    if (incident === undefined) return;
+    await deps.outbox.put(parentKey(key), { channel: incident.channel }, renderParent(incident, now), { priority: PRIORITY.parent });
+  }
+
+  /** A thread note within the incident's noise budget (10 replies an hour; the rest fold into the parent). */
+  async function threadNote(key: IncidentKey, channel: string, noteKey: string, content: OutboxContent, now: Date): Promise<void> {
+    if ((await deps.store.takeReplies(key, 1, now)) < 1) return;
+    await deps.outbox.put(`${parentKey(key)}:${noteKey}`, { channel, threadKey: parentKey(key) }, content, { priority: PRIORITY.reply });
+  }
+
+  async function record(payload: WebhookPayload): Promise<IngestSummary> {
     const now = clock();
-    const summary: IngestSummary = { alerts: payload.alerts.length, queued: 0, deduplicated: 0, ignored: 0, ignoredBy: {}, resolved: 0, ignoredTotal: 0, notifyErrors: 0 };
+    const summary: IngestSummary = { alerts: payload.alerts.length, queued: 0, deduplicated: 0, ignored: 0, ignoredBy: {}, resolved: 0, ignoredTotal: 0 };
     const ignore = (reason: string): void => {
       summary.ignored += 1;
       summary.ignoredBy[reason] = (summary.ignoredBy[reason] ?? 0) + 1;
     };
-    const notes = new Map<string, { key: IncidentKey; channel: string; items: Note[] }>();
     const enqueuedThisPayload = new Set<string>();
-    const noteFor = (key: IncidentKey, channel: string) => {
-      const id = incidentId(key);
-      let entry = notes.get(id);
-      if (entry === undefined) notes.set(id, (entry = { key, channel, items: [] }));
-      return entry;
-    };
 
+    // Alerts of one incident are recorded in order; different incidents in parallel (the Redis round
+    // trips of a 100-alert payload overlap instead of queueing one after another).
+    const groups = new Map<string, { alert: WebhookPayload['alerts'][number]; mapped: ReturnType<typeof mapAlert> }[]>();
     for (const alert of payload.alerts) {
       const mapped = mapAlert(alert, deps.defaultCluster);
+      const group = mapped.kind === 'ignore' ? `ignore:${groups.size}` : incidentId(mapped.subject.incident);
+      const list = groups.get(group) ?? [];
+      list.push({ alert, mapped });
+      groups.set(group, list);
+    }
+    const one = async ({ alert, mapped }: { alert: WebhookPayload['alerts'][number]; mapped: ReturnType<typeof mapAlert> }): Promise<void> => {
       if (mapped.kind === 'ignore') {
         ignore(mapped.reason);
-        continue;
+        return;
       }
       const s = mapped.subject;
       if (deps.resolveCluster !== undefined) {
         const cluster = deps.resolveCluster(s.incident.cluster);
         if (cluster === undefined) {
           ignore('unknown-cluster');
-          continue;
+          return;
         }
         s.incident = { ...s.incident, cluster };
       }
@@ -115,34 +121,37 @@ export function createAlertIngest(deps: AlertIngestDeps) {
         const outcome = await deps.store.recordResolved(s.incident, s.fingerprint, Number.isNaN(endsAt) || endsAt <= 0 ? now : new Date(endsAt));
         if (outcome.kind === 'resolved') {
           summary.resolved += 1;
-          noteFor(s.incident, outcome.incident.channel).items.push({ kind: 'resolved', incident: outcome.incident });
+          const { openedAt, resolvedAt } = outcome.incident;
+          await refreshParent(s.incident, now);
+          await threadNote(s.incident, outcome.incident.channel, `resolved:${resolvedAt ?? ''}`, resolvedNote(openedAt, resolvedAt ?? now.toISOString()), now);
         }
-        continue;
+        return;
       }
       const channel = deps.routeChannel({ cluster: s.incident.cluster, namespace: s.incident.namespace, labels: alert.labels });
       if (channel === undefined) {
         ignore('no-channel');
-        continue;
+        return;
       }
       const facts = { channel, fingerprint: s.fingerprint, startsAt: s.startsAt, alertname: s.alertname, restartBand: restartBand(s.restartCount) };
       const rec = await deps.store.recordFiring(s.incident, s.container === undefined ? facts : { ...facts, container: s.container }, now);
-      const entry = noteFor(s.incident, rec.channel);
-      if (rec.parentTs === undefined && !entry.items.some((n) => n.kind === 'parent')) {
-        entry.items.push({ kind: 'parent', channel: rec.channel, text: parentFiringText(s.incident, s.alertname, s.container) });
+      // One parent per incident: its outbox key is the incident's, so racing webhooks write one document.
+      if (rec.created || rec.changes.length > 0) await refreshParent(s.incident, now);
+      for (const change of rec.changes) {
+        const note = changeNote(change, now);
+        if (note !== undefined) await threadNote(s.incident, rec.channel, `g${rec.generation}:${change.kind}`, note, now);
       }
-      for (const change of rec.changes) entry.items.push({ kind: 'change', change });
 
       const dedupId = diagnosisDedupId(s.incident, rec.generation);
       if (enqueuedThisPayload.has(dedupId)) {
         summary.deduplicated += 1;
-        continue;
+        return;
       }
       const data: DiagnosisJobData = {
         v: 1,
         cluster: s.incident.cluster,
         target: s.target,
         origin: 'alertmanager',
-        reply: rec.parentTs === undefined ? { channel: rec.channel } : { channel: rec.channel, threadTs: rec.parentTs },
+        reply: { channel: rec.channel },
         incident: s.incident,
         requestedBy: s.fingerprint,
         requestedAt: now.toISOString(),
@@ -151,7 +160,13 @@ export function createAlertIngest(deps: AlertIngestDeps) {
       enqueuedThisPayload.add(dedupId);
       if (result.deduplicated) summary.deduplicated += 1;
       else summary.queued += 1;
-    }
+        };
+    const pending = [...groups.values()];
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, pending.length) }, async () => {
+      for (let group = pending.shift(); group !== undefined; group = pending.shift()) {
+        for (const item of group) await one(item);
+      }
+    }));
 
     const totals = await deps.store.bumpCounters({
       received: summary.alerts,
@@ -162,60 +177,7 @@ export function createAlertIngest(deps: AlertIngestDeps) {
       ...Object.fromEntries(Object.entries(summary.ignoredBy).map(([reason, n]) => [`ignored:${reason}`, n])),
     });
     summary.ignoredTotal = totals.ignored ?? summary.ignored;
-
-    return {
-      summary,
-      notify: async () => {
-        const entries = [...notes.values()];
-        const workers = Array.from({ length: Math.min(deps.notifyConcurrency ?? 4, entries.length) }, async () => {
-          for (let entry = entries.shift(); entry !== undefined; entry = entries.shift()) {
-            summary.notifyErrors += await notifyIncident(entry.key, entry.channel, entry.items);
-          }
-        });
-        await Promise.all(workers);
-        return summary;
-      },
-    };
-  }
-
-  /** Returns the number of failed Slack calls. */
-  async function notifyIncident(key: IncidentKey, channel: string, items: Note[]): Promise<number> {
-    let errors = 0;
-    let parentTs: string | undefined;
-    const parent = items.find((n) => n.kind === 'parent');
-    try {
-      if (parent?.kind === 'parent') {
-        const result = await ensureParent(deps.store, deps.notifier, key, { channel: parent.channel, text: parent.text });
-        if (result.kind !== 'pending') parentTs = result.ts;
-      } else {
-        parentTs = (await deps.store.get(key))?.parentTs;
-      }
-    } catch (error) {
-      errors += 1;
-      log(`alertmanager: could not open the incident message for ${incidentId(key)} in ${channel}`, error);
-    }
-    if (parentTs === undefined) return errors;
-    for (const item of items) {
-      try {
-        if (item.kind === 'change') {
-          if (item.change.kind === 'refired') {
-            const incident = await deps.store.get(key);
-            const alertname = incident?.alertnames[0] ?? 'Alert';
-            await deps.notifier.update({ channel, ts: parentTs, text: parentFiringText(key, alertname, incident?.containers[0]) });
-          }
-          await deps.notifier.post({ channel, threadTs: parentTs, text: changeText(item.change) });
-        } else if (item.kind === 'resolved') {
-          const { openedAt, resolvedAt } = item.incident;
-          const at = resolvedAt ?? clock().toISOString();
-          await deps.notifier.update({ channel, ts: parentTs, text: parentResolvedText(key, openedAt, at) });
-          await deps.notifier.post({ channel, threadTs: parentTs, text: resolvedNoteText(openedAt, at) });
-        }
-      } catch (error) {
-        errors += 1;
-        log(`alertmanager: could not update the thread of ${incidentId(key)} in ${channel}`, error);
-      }
-    }
-    return errors;
+    return summary;
   }
 
   return { record };

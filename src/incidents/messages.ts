@@ -1,46 +1,34 @@
-// Incident messages (the diagnosis report itself is rendered by src/slack/). Alert names, workloads and
-// containers come from Alertmanager labels: every one goes through the mrkdwn tag (escaped).
-import type { IncidentKey } from '../queue/types.ts';
-import { code, mrkdwn, type Mrkdwn, type SlackText } from '../slack/mrkdwn.ts';
-import { bandLabel } from './bands.ts';
+// Thread notes of an incident: only what is new (a container joins, it fires again, it resolves).
+// Restart-band moves only refresh the parent's status line. Names are escaped here, once.
+import { code, mrkdwn, trusted, type Mrkdwn } from '../slack/mrkdwn.ts';
+import { section } from '../slack/render/limits.ts';
+import { clip, formatDuration, plainTime, slackDate } from '../slack/render/time.ts';
+import { safeText, type RenderedParent } from './parent-message.ts';
 import type { IncidentChange } from './store.ts';
 
-function where(key: IncidentKey): Mrkdwn {
-  return mrkdwn`${code(key.workload)} in ${code(key.namespace)} (cluster ${code(key.cluster)})`;
+export { formatDuration };
+
+function note(raw: string, body: Mrkdwn): RenderedParent {
+  return { text: safeText(raw), blocks: [section(body)] };
 }
 
-export function parentFiringText(key: IncidentKey, alertname: string, container: string | undefined): SlackText {
-  const what = container === undefined ? mrkdwn`` : mrkdwn`, container ${code(container)}`;
-  return mrkdwn`🔥 ${alertname}: ${where(key)}${what}. Diagnosing; the report follows in this thread.`.text;
-}
-
-/** "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
-  const d = Math.floor(h / 24);
-  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
-}
-
-export function parentResolvedText(key: IncidentKey, openedAt: string, resolvedAt: string): SlackText {
-  return mrkdwn`✅ ${where(key)}: resolved after ${formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt))}.`.text;
-}
-
-export function resolvedNoteText(openedAt: string, resolvedAt: string): SlackText {
-  return mrkdwn`✅ All alerts resolved at ${resolvedAt} (after ${formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt))}).`.text;
-}
-
-export function changeText(change: IncidentChange): SlackText {
+/** The thread note for a change, or undefined when the change is not news for the thread. */
+export function changeNote(change: IncidentChange, at: Date): RenderedParent | undefined {
+  // A date token built from a Date: the bot's own markup.
+  const when = trusted(slackDate(at.toISOString()));
   switch (change.kind) {
     case 'refired':
-      return mrkdwn`🔁 Firing again. Diagnosing anew.`.text;
+      return note(`🔁 Firing again at ${plainTime(at)}. Diagnosing anew.`, mrkdwn`:repeat: Firing again ${when}. Diagnosing anew; the message above updates.`);
     case 'container':
-      return mrkdwn`🆕 Container ${code(change.container)} is alerting too. Diagnosing anew.`.text;
+      return note(`🆕 Container ${change.container} is alerting too. Diagnosing anew.`, mrkdwn`:new: Container ${code(clip(change.container, 63))} is alerting too. Diagnosing anew; the message above updates.`);
     case 'restart-band':
-      return mrkdwn`📈 Restarts are now in the ${bandLabel(change.band)} band. Diagnosing anew.`.text;
+      return undefined;
   }
+}
+
+export function resolvedNote(openedAt: string, resolvedAt: string): RenderedParent {
+  const took = formatDuration(Date.parse(resolvedAt) - Date.parse(openedAt));
+  const at = new Date(resolvedAt);
+  const plain = Number.isNaN(at.getTime()) ? '' : ` at ${plainTime(at)}`;
+  return note(`✅ All alerts resolved${plain} (after ${took}).`, mrkdwn`:white_check_mark: All alerts resolved ${trusted(slackDate(resolvedAt))} (after ${took}).`);
 }

@@ -4,6 +4,7 @@
 // scripts, so concurrent webhooks never lose an update.
 import type { Redis } from 'ioredis';
 import { incidentId, type IncidentKey } from '../queue/types.ts';
+import { parseDiagnosisSummary, type DiagnosisSummary } from './summary.ts';
 
 export interface Incident {
   key: IncidentKey;
@@ -21,6 +22,14 @@ export interface Incident {
   restartBand: number;
   /** The last diagnosed primary cause, as noted by the worker. */
   lastCause?: string;
+  /** What the parent message shows about the latest diagnosis. */
+  diagnosis?: DiagnosisSummary;
+  /** The latest action taken from the parent's buttons, already rendered (mrkdwn, escaped). */
+  note?: string;
+  /** Thread replies left out by the noise budget since the incident opened. */
+  folded: number;
+  /** Times a re-diagnosis found nothing new (the parent says "still crash-looping"). */
+  unchanged: number;
 }
 
 export type IncidentChange =
@@ -115,6 +124,27 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+// Records a diagnosis; returns 1 when it says something new (first diagnosis, or another signature).
+const SET_DIAGNOSIS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local news = 1
+if redis.call('HGET', KEYS[1], 'signature') == ARGV[2] then news = 0 end
+redis.call('HSET', KEYS[1], 'diagnosis', ARGV[1], 'signature', ARGV[2], 'lastCause', ARGV[3])
+if news == 0 then redis.call('HINCRBY', KEYS[1], 'unchanged', 1) else redis.call('HSET', KEYS[1], 'unchanged', 0) end
+return news
+`;
+
+// The noise budget: at most ARGV[2] thread replies per incident per window; the rest are folded.
+const TAKE_REPLIES = `
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+local want = tonumber(ARGV[1])
+local allowed = math.max(0, math.min(want, tonumber(ARGV[2]) - used))
+if allowed > 0 then redis.call('INCRBY', KEYS[2], allowed) end
+if redis.call('TTL', KEYS[2]) < 0 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+if want > allowed and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'folded', want - allowed) end
+return allowed
+`;
+
 const NOTE_CAUSE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HGET', KEYS[1], 'lastCause') == ARGV[1] then return 0 end
@@ -155,10 +185,15 @@ export function createIncidentStore(redis: Redis, options: IncidentStoreOptions 
       containers: lines(h.containers),
       alertnames: lines(h.alertnames),
       restartBand: Number(h.band ?? 0),
+      folded: Number(h.folded ?? 0),
+      unchanged: Number(h.unchanged ?? 0),
     };
     if (h.resolvedAt !== undefined) incident.resolvedAt = h.resolvedAt;
     if (h.parentTs !== undefined) incident.parentTs = h.parentTs;
     if (h.lastCause !== undefined) incident.lastCause = h.lastCause;
+    const diagnosis = h.diagnosis === undefined ? undefined : parseDiagnosisSummary(h.diagnosis);
+    if (diagnosis !== undefined) incident.diagnosis = diagnosis;
+    if (h.note !== undefined && h.note !== '') incident.note = h.note;
     return incident;
   }
 
@@ -211,6 +246,23 @@ export function createIncidentStore(redis: Redis, options: IncidentStoreOptions 
     /** For the worker: true when `cause` differs from the last diagnosed one (and records it). */
     async noteCause(key: IncidentKey, cause: string): Promise<boolean> {
       return Number(await redis.eval(NOTE_CAUSE, 1, hashKey(key), cause)) === 1;
+    },
+
+    /** Stores the latest diagnosis; `news` is false when it repeats the previous one (same signature). */
+    async setDiagnosis(key: IncidentKey, summary: DiagnosisSummary, signature: string): Promise<{ known: boolean; news: boolean }> {
+      const r = Number(await redis.eval(SET_DIAGNOSIS, 1, hashKey(key), JSON.stringify(summary), signature, summary.cause));
+      return { known: r !== -1, news: r === 1 };
+    },
+
+    /** Takes up to `want` thread replies from the incident's hourly budget; returns how many it may post. */
+    async takeReplies(key: IncidentKey, want: number, now: Date, perHour = 10): Promise<number> {
+      const hour = Math.floor(now.getTime() / 3_600_000);
+      return Number(await redis.eval(TAKE_REPLIES, 2, hashKey(key), `${hashKey(key)}:replies:${hour}`, want, perHour, 3600));
+    },
+
+    /** Records the latest action taken from the parent (shown on it until the next one). */
+    async setNote(key: IncidentKey, note: string): Promise<void> {
+      await redis.hset(hashKey(key), 'note', note);
     },
 
     /** Adds to the webhook counters and returns the totals. */

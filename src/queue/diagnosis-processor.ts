@@ -1,10 +1,18 @@
-// The diagnosis job: resolve the target, capture a snapshot, diagnose it and post the report with its
-// thread. A plain `(job, signal) => Promise<Result>` function; errors steer BullMQ's retries and the
-// user hears why in plain words.
+// The diagnosis job: resolve the target, capture a snapshot, diagnose it and hand the report to the Slack
+// outbox. A plain `(job, signal) => Promise<Result>` function; errors steer BullMQ's retries and the
+// user hears why in plain words. It never waits for Slack's pace: every message is an outbox document.
+// A workload with an open incident gets its report as the incident's parent (edited in place), with
+// thread replies only when the diagnosis says something new, within the incident's noise budget.
 import type { Report, Snapshot } from '../../diagnostics/types.ts';
 import type { CaptureSnapshot, ClusterGateway, ResolveResult, TargetQuery } from '../cluster/types.ts';
 import type { ActionStateStore, ActionState } from '../slack/action-state.ts';
-import type { Posted, SlackPoster } from '../slack/post.ts';
+import type { SlackPoster } from '../slack/post.ts';
+import type { IncidentStore } from '../incidents/store.ts';
+import { parentKey, renderParent } from '../incidents/parent-message.ts';
+import { diagnosisSignature, summarize } from '../incidents/summary.ts';
+import { PRIORITY, type OutboxFile } from '../slack/outbox.ts';
+import type { OutboxContent, OutboxTarget } from '../slack/outbox-store.ts';
+import { mrkdwn, text, trusted } from '../slack/mrkdwn.ts';
 import { ACTION_IDS, type ActionId } from '../actions/types.ts';
 import { renderReport, rollbackRevision } from '../slack/render/report.ts';
 import { planLogFile, renderThread } from '../slack/render/thread.ts';
@@ -45,17 +53,23 @@ export interface DiagnosisDeps {
   listCrashingPods: (gateway: ClusterGateway, allowedNamespaces?: string[], signal?: AbortSignal) => Promise<CrashingPodSummary[]>;
   /** Redacts secrets from raw log text before it is uploaded. */
   redact: (text: string) => string;
-  poster: SlackPoster;
+  /** For response_url answers (slash commands): not paced, not rate-limited per channel. */
+  poster: Pick<SlackPoster, 'respond'>;
+  /** Every channel message goes through the outbox (src/slack/outbox.ts). */
+  outbox: DiagnosisOutbox;
   states: ActionStateStore;
-  /** The thread an incident already has (Alertmanager engineer's store); reports about it go there. */
-  incidentThread?: (incident: IncidentKey) => Promise<{ channel: string; ts: string } | undefined>;
-  /** Told after a report is posted, e.g. to remember the incident's thread. */
-  onReportPosted?: (incident: IncidentKey, posted: Posted, report: Report) => Promise<void>;
+  /** Open incidents (Alertmanager); a report about one becomes its parent message. */
+  incidents?: IncidentStore;
   now?: () => Date;
 }
 
+export interface DiagnosisOutbox {
+  put(key: string, target: OutboxTarget, content: OutboxContent, options?: { priority?: number }): Promise<void>;
+  upload(key: string, target: OutboxTarget, file: OutboxFile): Promise<boolean>;
+}
+
 export type DiagnosisResult =
-  | { status: 'posted'; channel: string; ts: string; cause: string; reused: boolean; incident: string }
+  | { status: 'posted'; channel: string; key: string; cause: string; news: boolean; incident: string }
   | { status: 'listed'; count: number }
   | { status: 'ambiguous'; count: number };
 
@@ -72,6 +86,14 @@ function targetText(data: DiagnosisJobData): string {
   return data.target.namespace === undefined || data.target.text.includes('/') ? data.target.text : `${data.target.namespace}/${data.target.text}`;
 }
 
+/** For a slash command whose workload has an open incident: where its report went. */
+function incidentPointer(incident: IncidentKey, channel: string): RenderedMessage {
+  // A channel id checked against Slack's id shape is the bot's own markup.
+  const where = /^[A-Z0-9]{2,20}$/.test(channel) ? trusted(`<#${channel}>`) : text('the alert channel');
+  const message = mrkdwn`${incident.namespace}/${incident.workload} has an open incident: its report is the incident's message in ${where}, with the detail in its thread.`;
+  return { text: message.text, blocks: [] };
+}
+
 export function createDiagnosisProcessor(deps: DiagnosisDeps) {
   const now = deps.now ?? (() => new Date());
   const cluster = deps.gateway.cluster;
@@ -83,7 +105,7 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       return;
     }
     const target = reply.threadTs === undefined ? { channel: reply.channel } : { channel: reply.channel, threadTs: reply.threadTs };
-    await deps.poster.postThreadReply(`${job.id ?? 'nojob'}:notice:${kind}`, target, message);
+    await deps.outbox.put(`job:${job.id ?? 'nojob'}:notice:${kind}`, target, message, { priority: PRIORITY.notice });
   }
 
   async function listMode(job: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {
@@ -130,17 +152,11 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     const incident = data.incident ?? incidentOf(cluster, snapshot);
     const incidentKey = incidentId(incident);
     const primary = report.findings[0];
-
-    // Where: an explicit thread, else the incident's existing thread, else a new parent message.
-    let channel = data.reply.channel;
-    let threadTs = data.reply.threadTs;
-    if (threadTs === undefined && deps.incidentThread !== undefined) {
-      const existing = await deps.incidentThread(incident);
-      if (existing !== undefined) {
-        channel = existing.channel;
-        threadTs = existing.ts;
-      }
-    }
+    const open = deps.incidents === undefined ? undefined : await deps.incidents.get(incident);
+    const inIncident = open !== undefined && (open.status === 'firing' || data.origin === 'alertmanager');
+    const channel = inIncident ? open.channel : data.reply.channel;
+    // One key per logical message: the incident's parent, or this job's own report.
+    const reportKey = inIncident ? parentKey(incident) : `report:${job.id ?? `${incidentKey}:${data.requestedAt}`}`;
 
     const base = podState(job, report.pod.namespace, report.pod.name);
     base.channel = channel;
@@ -154,30 +170,46 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     if (top !== undefined) base.workload = { kind: top.kind, name: top.name };
     const revision = rollbackRevision(report);
     if (revision !== undefined) base.toRevision = revision;
-    if (threadTs !== undefined) base.threadTs = threadTs;
-
-    // A retry saves fresh state; the updated message's buttons point at it.
-    const key = `${job.id ?? 'nojob'}:${incidentKey}`;
     const stateId = await deps.states.save(base);
     const stateIds: Partial<Record<ActionId, string>> = {};
     if (primary !== undefined) {
       for (const id of [ACTION_IDS.previousLogs, ACTION_IDS.sleepOverride, ACTION_IDS.debugCopy, ACTION_IDS.rolloutUndo]) stateIds[id] = stateId;
     }
     const ctx = { cluster, incident: incidentKey, stateIds };
-    const parentTarget = threadTs === undefined ? { channel } : { channel, threadTs };
-    const parent = await deps.poster.postReport(`${key}:parent`, parentTarget, renderReport(report, ctx), signal);
-    const thread = { channel: parent.channel, threadTs: threadTs ?? parent.ts };
-    if (threadTs === undefined) await deps.states.update(stateId, { ...base, channel: parent.channel, threadTs: parent.ts });
 
+    let news = true;
+    if (inIncident && deps.incidents !== undefined) {
+      const summary = summarize(report, now(), { stateId, ...(revision === undefined ? {} : { rollbackRevision: revision }) });
+      if (summary !== undefined) news = (await deps.incidents.setDiagnosis(incident, summary, diagnosisSignature(report))).news;
+      const state = await deps.incidents.get(incident);
+      if (state !== undefined) await deps.outbox.put(reportKey, { channel }, renderParent(state, now()), { priority: PRIORITY.parent });
+    } else {
+      const target = data.reply.responseUrl === undefined ? { channel } : { channel, responseUrl: data.reply.responseUrl };
+      await deps.outbox.put(reportKey, target, renderReport(report, ctx), { priority: PRIORITY.parent });
+    }
+
+    // Detail goes to the thread only when it is new; a repeat only refreshed the parent above.
+    const thread = { channel, threadKey: reportKey };
     const log = primary === undefined ? undefined : snapshot.logs[primary.container]?.previous;
     const logFile = primary === undefined ? undefined : planLogFile(report.pod, primary.container, log === null || log === undefined ? log : deps.redact(log));
-    const replies = renderThread(report, ctx, logFile);
-    for (const [i, reply] of replies.entries()) {
-      await deps.poster.postThreadReply(`${key}:reply:${i}`, thread, reply, signal);
+    if (news) {
+      const replies = renderThread(report, ctx, logFile);
+      const allowed = inIncident && deps.incidents !== undefined ? await deps.incidents.takeReplies(incident, replies.length, now()) : replies.length;
+      const signature = diagnosisSignature(report);
+      for (const [i, reply] of replies.slice(0, allowed).entries()) {
+        await deps.outbox.put(`${reportKey}:d${signature}:${i}`, thread, reply, { priority: PRIORITY.reply });
+      }
     }
-    if (logFile !== undefined) await deps.poster.uploadFile(`${key}:log`, thread, logFile, signal);
-    if (deps.onReportPosted !== undefined) await deps.onReportPosted(incident, parent, report);
-    return { status: 'posted', channel: parent.channel, ts: parent.ts, cause: primary?.cause ?? 'none', reused: parent.reused, incident: incidentKey };
+    // Once per crashed instance: pod uid, container and restart count name it.
+    if (logFile !== undefined && primary !== undefined) {
+      const restarts = report.timeline.find((t) => t.container === primary.container)?.restartCount ?? 0;
+      const uid = snapshot.pod.metadata?.uid ?? `${report.pod.namespace}/${report.pod.name}`;
+      await deps.outbox.upload(`log:${uid}:${primary.container}:${restarts}`, thread, logFile);
+    }
+    if (inIncident && data.reply.responseUrl !== undefined) {
+      await deps.poster.respond(data.reply.responseUrl, incidentPointer(incident, channel)).catch(() => undefined);
+    }
+    return { status: 'posted', channel, key: reportKey, cause: primary?.cause ?? 'none', news, incident: incidentKey };
   }
 
   return async function processDiagnosisJob(job: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {

@@ -17,6 +17,11 @@ const SLACK_PERMANENT: Record<string, string> = {
   msg_too_long: 'The report was too long for Slack.',
 };
 
+/** What to tell a user when Slack refuses a message with this platform error, when a retry cannot help. */
+export function slackRefusalAdvice(slackError: string): string | undefined {
+  return SLACK_PERMANENT[slackError];
+}
+
 /** The `error` string of a Slack Web API platform error, if this is one. */
 function slackPlatformError(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

@@ -11,9 +11,19 @@ redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', (slot - now) + inter
 return slot - now
 `;
 
+// Slack answered 429: nothing goes to the channel before now + ms (never shortens a longer hold).
+const HOLD = `
+local heldUntil = tonumber(ARGV[1]) + tonumber(ARGV[2])
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+if heldUntil > nextFree then redis.call('SET', KEYS[1], tostring(heldUntil), 'PX', tonumber(ARGV[2]) * 2 + 1000) end
+return 0
+`;
+
 export interface Pacer {
   /** Resolves when a message may be posted to `channel`. */
   wait(channel: string, signal?: AbortSignal): Promise<number>;
+  /** Keeps the channel quiet for `ms` (Slack's Retry-After); optional for pacers that cannot. */
+  hold?(channel: string, ms: number): Promise<void>;
 }
 
 export interface RedisPacerOptions {
@@ -51,6 +61,10 @@ export class RedisPacer implements Pacer {
     this.intervalMs = options.intervalMs ?? 1000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? sleep;
+  }
+
+  async hold(channel: string, ms: number): Promise<void> {
+    await this.redis.eval(HOLD, 1, `${this.prefix}:pace:${channel}`, String(this.now()), String(Math.max(0, Math.round(ms))));
   }
 
   /** Reserves the channel's next slot and waits for it; returns the delay in ms. */

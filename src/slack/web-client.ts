@@ -1,7 +1,7 @@
 // The bot's Slack Web API client, counted: every method call (after the client's own retries) and
 // every 429 reaches the metrics port. A subclass, because the client binds `chat.postMessage` & co. to
 // `apiCall` when it is constructed: overriding the method is the one hook that sees every call.
-import { WebClient, WebClientEvent, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, WebClient, WebClientEvent, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
 import type { Metrics } from '../metrics/metrics.ts';
 
 /** `chat.postMessage` from `https://slack.com/api/chat.postMessage`. */
@@ -27,7 +27,8 @@ class CountedWebClient extends WebClient {
       this.metrics.slackCall(method, true);
       return result;
     } catch (error) {
-      this.metrics.slackCall(method, false);
+      // A 429 handed back at once (the outbox's client) is counted as rate-limited above, not as an error.
+      if ((error as { code?: unknown }).code !== ErrorCode.RateLimitedError) this.metrics.slackCall(method, false);
       throw error;
     }
   }

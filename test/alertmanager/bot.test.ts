@@ -1,12 +1,12 @@
 // The whole bot as `crashloop serve` builds it (startBot): POST /alertmanager on the Slack port, real
 // Redis and BullMQ workers, the real engine over a fixture ClusterGateway, Slack as the local fake.
-// An alert opens the incident thread and the worker's report lands in it.
+// An alert opens the incident's parent and the worker's diagnosis edits it into the report.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startBot, type RunningBot } from '../../src/main.ts';
 import { FixtureGateway } from '../support/fixture-gateway.ts';
-import { startFakeSlack, type FakeSlack, type RecordedCall } from '../support/fake-slack.ts';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
 import { crashingSnapshot } from '../support/pods.ts';
 import { startRedis, uniqueName, type TestRedis } from '../support/redis.ts';
 import { crashLoopAlert, payload } from './fixtures.ts';
@@ -50,27 +50,26 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function reportFor(pod: string): RecordedCall | undefined {
-  return slack.callsOf('chat.postMessage').find((c) => {
-    const meta = c.args.metadata as { event_type?: string; event_payload?: { pod?: string } } | undefined;
-    return meta?.event_type === 'crashloop_report' && meta.event_payload?.pod === pod;
-  });
+/** The channel's top-level messages about a workload, as a reader sees them now. */
+function parentsOf(workload: string) {
+  return slack.channelView('C0ALERTS').filter((m) => m.text.includes(workload));
 }
 
-/** The incident's parent ts as the store recorded it from Slack's answer. */
-async function parentTsOf(id: string): Promise<string> {
+/** Resolves once the workload's single parent shows the diagnosed cause (text and blocks). */
+async function diagnosedParent(workload: string, cause: string) {
+  return slack.waitFor(() => {
+    const [parent, ...more] = parentsOf(workload);
+    return parent !== undefined && more.length === 0 && parent.text.includes(cause) && JSON.stringify(parent.blocks).includes(cause) ? parent : undefined;
+  }, 30_000);
+}
+
+async function parentTsOf(id: string): Promise<string | undefined> {
   const client = new Redis(redis.url);
   try {
-    const ts = await client.hget(`${prefix}:incident:${CLUSTER}/${id}`, 'parentTs');
-    expect(ts).toMatch(/^\d+\.\d+$/);
-    return ts ?? '';
+    return (await client.hget(`${prefix}:outbox:doc:incident:${CLUSTER}/${id}:parent`, 'ts')) ?? undefined;
   } finally {
     client.disconnect();
   }
-}
-
-function incidentParent(workload: string): RecordedCall | undefined {
-  return slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts === undefined && String(c.args.text).includes(workload));
 }
 
 describe('bot: Alertmanager -> incident thread -> report', () => {
@@ -78,24 +77,27 @@ describe('bot: Alertmanager -> incident thread -> report', () => {
     expect((await post(url, payload([crashLoopAlert()]), 'wrong')).status).toBe(401);
   });
 
-  it('posts the diagnosis report in the thread the alert opened', async () => {
-    const res = await post(url, payload([crashLoopAlert({ namespace: 'payments', pod: 'api-7d9f8b6c5-x2x4z', container: 'api' })]));
+  it('edits the incident parent into the report: one message, the diagnosed cause, detail in its thread', async () => {
+    const res = await post(url, payload([crashLoopAlert({ namespace: 'payments', pod: 'api-7d9f8b6c5-x2x4z', container: 'kube-rbac-proxy' })]));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ queued: 1 });
-    const report = await slack.waitFor(() => reportFor('api-7d9f8b6c5-x2x4z'), 30_000);
-    const parent = incidentParent('`Deployment/api`');
-    expect(parent?.args.channel).toBe('C0ALERTS');
-    expect(report.args.channel).toBe('C0ALERTS');
-    expect(report.args.thread_ts).toBe(await parentTsOf('payments/Deployment/api'));
-    expect((report.args.metadata as { event_payload?: { cause?: string } }).event_payload?.cause).toBe('oom-killed');
-    expect(slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === undefined && String(c.args.text).includes('`Deployment/api`'))).toHaveLength(1);
+    const parent = await diagnosedParent('payments/Deployment/api', 'oom-killed');
+    expect(parent.ts).toBe(await parentTsOf('payments/Deployment/api'));
+    expect(parent.text.length).toBeLessThanOrEqual(200);
+    // The diagnosed container, not the alert's container label.
+    expect(JSON.stringify(parent.blocks)).toContain('*Container:* `api`');
+    expect(JSON.stringify(parent.blocks)).toContain('crashloop_actions');
+    const thread = await slack.waitFor(() => {
+      const replies = slack.threadOf('C0ALERTS', parent.ts);
+      return replies.length >= 2 ? replies : undefined;
+    }, 30_000);
+    expect(thread.every((c) => String(c.args.text).length <= 200)).toBe(true);
   }, 60_000);
 
   it('diagnoses the workload\'s current crashing pod when the alerted pod is gone', async () => {
     const res = await post(url, payload([crashLoopAlert({ namespace: 'shop', pod: 'web-7d9f8b6c5-zzzzz', container: 'web' })]));
     expect(res.body).toMatchObject({ queued: 1 });
-    const report = await slack.waitFor(() => reportFor('web-7d9f8b6c5-bcdfg'), 30_000);
-    expect((report.args.metadata as { event_payload?: { cause?: string } }).event_payload?.cause).toBe('missing-dependency');
-    expect(report.args.thread_ts).toBe(await parentTsOf('shop/Deployment/web'));
+    const parent = await diagnosedParent('shop/Deployment/web', 'missing-dependency');
+    expect(JSON.stringify(parent.blocks)).toContain('web-7d9f8b6c5-bcdfg');
   }, 60_000);
 });

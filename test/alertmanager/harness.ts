@@ -8,7 +8,13 @@ import { Redis } from 'ioredis';
 import { alertmanagerHandler } from '../../handlers/alertmanager.ts';
 import { bullmqEnqueue } from '../../src/alertmanager/bullmq-enqueue.ts';
 import { createAlertIngest } from '../../src/alertmanager/ingest.ts';
-import { webClientNotifier } from '../../src/incidents/notifier.ts';
+import { startOutbox } from '../../src/slack/outbox-runner.ts';
+import { webClientOutboxSlack } from '../../src/slack/outbox-slack.ts';
+import { createOutboxStore } from '../../src/slack/outbox-store.ts';
+import type { Outbox } from '../../src/slack/outbox.ts';
+import { RedisPacer } from '../../src/slack/pacer.ts';
+import { parentKey } from '../../src/incidents/parent-message.ts';
+import type { IncidentKey } from '../../src/queue/types.ts';
 import { createIncidentStore, type IncidentStore } from '../../src/incidents/store.ts';
 import { diagnosisQueueName, type DiagnosisJobData } from '../../src/queue/types.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
@@ -29,6 +35,11 @@ export interface Harness {
   queues: Map<string, Queue<DiagnosisJobData>>;
   queue(cluster?: string): Queue<DiagnosisJobData>;
   slack: FakeSlack;
+  outbox: Outbox;
+  /** Resolves once the outbox has nothing left to send (a state, polled). */
+  drained(timeoutMs?: number): Promise<void>;
+  /** The Slack ts of an incident's parent, once the outbox posted it. */
+  parentTs(key: IncidentKey): Promise<string | undefined>;
   /** http://127.0.0.1:<port>/alertmanager */
   url: string;
   server: Server;
@@ -47,7 +58,7 @@ export async function connectedRedis(url: string): Promise<Redis> {
   return client;
 }
 
-export async function startHarness(options: { redis?: TestRedis; maxBodyBytes?: number; recordTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { redis?: TestRedis; maxBodyBytes?: number; recordTimeoutMs?: number; paceMs?: number } = {}): Promise<Harness> {
   const redis = options.redis ?? (await startRedis());
   const client = await connectedRedis(redis.url);
   const store = createIncidentStore(client, { prefix: redis.prefix, ttlSeconds: 3600 });
@@ -63,16 +74,30 @@ export async function startHarness(options: { redis?: TestRedis; maxBodyBytes?: 
     return q;
   };
   const slack = await startFakeSlack();
-  const web = new WebClient('xoxb-test-alertmanager', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+  const web = new WebClient('xoxb-test-alertmanager', { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const errors: string[] = [];
   const log = (message: string, error?: unknown): void => {
     errors.push(`${message}: ${error instanceof Error ? error.message : String(error)}`);
   };
+  const { hostname, port: redisPort } = new URL(redis.url);
+  const outboxConnection = new Redis(Number(redisPort), hostname, { maxRetriesPerRequest: null });
+  outboxConnection.on('error', () => undefined);
+  const outboxStore = createOutboxStore(outboxConnection, { prefix: redis.prefix });
+  const started = await startOutbox({
+    connection: outboxConnection,
+    redis: outboxConnection,
+    store: outboxStore,
+    slack: webClientOutboxSlack(web),
+    pacer: new RedisPacer(outboxConnection, { prefix: redis.prefix, intervalMs: options.paceMs ?? 5 }),
+    prefix: redis.prefix,
+    parentWaitMs: 50,
+    log,
+  });
   const ingest = createAlertIngest({
     store,
     enqueue: bullmqEnqueue(queueFor),
     routeChannel: testRouter,
-    notifier: webClientNotifier(web),
+    outbox: started.outbox,
     defaultCluster: CLUSTER,
     log,
   });
@@ -105,6 +130,15 @@ export async function startHarness(options: { redis?: TestRedis; maxBodyBytes?: 
     queues,
     queue: (cluster = CLUSTER) => queueFor(cluster),
     slack,
+    outbox: started.outbox,
+    parentTs: (key) => started.outbox.ts(parentKey(key)),
+    async drained(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((await started.outbox.pending()) > 0) {
+        if (Date.now() > deadline) throw new Error(`outbox not drained within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
     url: `http://127.0.0.1:${port}/alertmanager`,
     server,
     errors,
@@ -118,11 +152,14 @@ export async function startHarness(options: { redis?: TestRedis; maxBodyBytes?: 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      if (options.redis === undefined) await started.close();
+      else outboxConnection.disconnect();
       for (const q of queues.values()) {
         await q.obliterate({ force: true }).catch(() => undefined);
         await q.close().catch(() => undefined);
       }
       client.disconnect();
+      outboxConnection.disconnect();
       await slack.close();
       if (options.redis === undefined) await redis.stop();
     },

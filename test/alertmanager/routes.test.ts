@@ -1,5 +1,5 @@
-// alertmanagerRoutes(ctx) as the composition root mounts it: config routing, cluster mapping, the
-// worker's incident hooks, and a Slack outage during the webhook.
+// alertmanagerRoutes(ctx) as the composition root mounts it: config routing, cluster mapping, and a
+// Slack outage during the webhook (answered at once; the outbox posts when Slack is back).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
@@ -7,9 +7,13 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerRoutes, type AlertmanagerRouteContext } from '../../handlers/alertmanager.ts';
-import { incidentHooks } from '../../src/incidents/hooks.ts';
-import { webClientNotifier } from '../../src/incidents/notifier.ts';
-import { createIncidentStore } from '../../src/incidents/store.ts';
+import { parentKey } from '../../src/incidents/parent-message.ts';
+import { startOutbox } from '../../src/slack/outbox-runner.ts';
+import { webClientOutboxSlack } from '../../src/slack/outbox-slack.ts';
+import { createOutboxStore } from '../../src/slack/outbox-store.ts';
+import type { Outbox } from '../../src/slack/outbox.ts';
+import { RedisPacer } from '../../src/slack/pacer.ts';
+import { Redis as IORedis } from 'ioredis';
 import { createDiagnosisQueue } from '../../src/queue/queues.ts';
 import type { DiagnosisJobData } from '../../src/queue/types.ts';
 import { createRouteServer } from '../../src/server/routes.ts';
@@ -24,6 +28,7 @@ let slack: FakeSlack;
 const queues: Queue<DiagnosisJobData>[] = [];
 const servers: Server[] = [];
 const logs: string[] = [];
+const closers: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -39,6 +44,7 @@ afterEach(async () => {
     await q.obliterate({ force: true });
     await q.close();
   }
+  for (const close of closers.splice(0).reverse()) await close();
 });
 afterAll(async () => {
   client.disconnect();
@@ -46,8 +52,18 @@ afterAll(async () => {
   await redis.stop();
 });
 
-function context(clusters: string[], prefix: string, overrides: Partial<AlertmanagerRouteContext['config']> = {}): AlertmanagerRouteContext {
+async function startTestOutbox(prefix: string): Promise<Outbox> {
+  const connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined);
+  const web = new WebClient('xoxb-test-routes', { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  const started = await startOutbox({ connection, redis: connection, store: createOutboxStore(connection, { prefix }), slack: webClientOutboxSlack(web), pacer: new RedisPacer(connection, { prefix, intervalMs: 5 }), prefix });
+  closers.push(() => connection.quit(), () => started.close());
+  return started.outbox;
+}
+
+async function context(clusters: string[], prefix: string, overrides: Partial<AlertmanagerRouteContext['config']> = {}): Promise<AlertmanagerRouteContext> {
   const { hostname, port } = new URL(redis.url);
+  const outbox = await startTestOutbox(prefix);
   const byCluster = new Map(clusters.map((c) => {
     const q = createDiagnosisQueue(c, { connection: { host: hostname, port: Number(port) }, prefix });
     queues.push(q);
@@ -72,7 +88,7 @@ function context(clusters: string[], prefix: string, overrides: Partial<Alertman
         return q;
       },
     },
-    webClient: new WebClient('xoxb-test-routes', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+    outbox,
     log: (message, error) => logs.push(`${message}${error === undefined ? '' : `: ${String(error)}`}`),
   };
 }
@@ -85,8 +101,8 @@ async function serve(ctx: AlertmanagerRouteContext): Promise<string> {
 }
 
 describe('alertmanagerRoutes', () => {
-  it('mounts nothing without ALERTMANAGER_TOKEN or in the worker role, and says why', () => {
-    const ctx = context(['prod'], `${redis.prefix}-a`);
+  it('mounts nothing without ALERTMANAGER_TOKEN or in the worker role, and says why', async () => {
+    const ctx = await context(['prod'], `${redis.prefix}-a`);
     expect(alertmanagerRoutes({ ...ctx, config: { ...ctx.config, alertmanagerToken: undefined } })).toEqual([]);
     expect(logs.at(-1)).toMatch(/set ALERTMANAGER_TOKEN/);
     expect(alertmanagerRoutes({ ...ctx, router: undefined })).toEqual([]);
@@ -94,7 +110,7 @@ describe('alertmanagerRoutes', () => {
   });
 
   it('routes by the configured routes and queues on the alert cluster; unknown clusters are ignored and counted', async () => {
-    const ctx = context(['prod', 'staging'], `${redis.prefix}-b`);
+    const ctx = await context(['prod', 'staging'], `${redis.prefix}-b`);
     const url = await serve(ctx);
     const res = await post(url, payload([
       crashLoopAlert({ cluster: 'staging', namespace: 'payments' }),
@@ -107,12 +123,15 @@ describe('alertmanagerRoutes', () => {
     const [prod] = await ctx.router!.queueFor('prod').getWaiting();
     expect(staging?.data.incident).toEqual({ cluster: 'staging', namespace: 'payments', workload: 'Deployment/payments-api' });
     expect(prod?.data.incident).toEqual({ cluster: 'prod', namespace: 'shop', workload: 'Deployment/cart' });
-    const parents = slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes('`staging`') || String(c.args.text).includes('`prod`'));
+    const parents = await slack.waitFor(() => {
+      const p = slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes('(staging)') || String(c.args.text).includes('(prod)'));
+      return p.length >= 2 ? p : undefined;
+    });
     expect(parents.map((c) => c.args.channel).sort()).toEqual(['C0ALERTS', 'C0PAYMENTS']);
   });
 
   it('with one cluster, takes every alert as about it whatever its cluster label', async () => {
-    const ctx = context(['solo'], `${redis.prefix}-c`);
+    const ctx = await context(['solo'], `${redis.prefix}-c`);
     const url = await serve(ctx);
     const res = await post(url, payload([crashLoopAlert({ cluster: 'prometheus-external-label', namespace: 'solo-ns' })]));
     expect(res.body).toMatchObject({ queued: 1, ignored: 0 });
@@ -120,26 +139,26 @@ describe('alertmanagerRoutes', () => {
     expect(job?.data.incident?.cluster).toBe('solo');
   });
 
-  it('answers 200 through a Slack outage; the worker hook opens the missing parent once', async () => {
+  it('answers 200 through a Slack outage; the outbox posts the parent once when Slack answers again', async () => {
     const prefix = `${redis.prefix}-d`;
-    const ctx = context(['prod'], prefix);
+    const ctx = await context(['prod'], prefix);
     const url = await serve(ctx);
-    slack.failNext('chat.postMessage', { status: 500 });
-    const before = slack.callsOf('chat.postMessage').length;
+    slack.failNext('chat.postMessage', { status: 500 }, 2, (args) => String(args.text).includes('outage/Deployment/api'));
     const res = await post(url, payload([crashLoopAlert({ namespace: 'outage', pod: 'api-6b7c8d9f4-bcdfg' })]));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ queued: 1, notifyErrors: 1 });
-    expect(slack.callsOf('chat.postMessage')).toHaveLength(before);
-
-    const store = createIncidentStore(client, { prefix });
-    const hooks = incidentHooks(store, webClientNotifier(ctx.webClient), { waitMs: 0 });
+    expect(res.body).toMatchObject({ queued: 1 });
     const key = { cluster: 'prod', namespace: 'outage', workload: 'Deployment/api' };
-    const [first, second] = await Promise.all([hooks.incidentThread(key), hooks.incidentThread(key)]);
-    const opened = first ?? second;
-    expect(opened?.channel).toBe('C0ALERTS');
-    expect(opened?.ts).toMatch(/^\d+\.\d+$/);
-    expect(slack.callsOf('chat.postMessage')).toHaveLength(before + 1);
-    expect(await hooks.incidentThread(key)).toEqual(opened);
-    expect(await hooks.incidentThread({ ...key, workload: 'Deployment/never-alerted' })).toBeUndefined();
+    const mine = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('outage/Deployment/api'));
+    await slack.waitFor(() => mine().some((c) => c.status === 200), 20_000);
+    expect(mine().map((c) => c.status)).toEqual([500, 500, 200]);
+    expect(mine()[2]?.args.channel).toBe('C0ALERTS');
+    // The ts is recorded right after Slack's answer: poll the store for it.
+    const store = createOutboxStore(client, { prefix });
+    let ts = await store.ts(parentKey(key));
+    for (let i = 0; ts === undefined && i < 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+      ts = await store.ts(parentKey(key));
+    }
+    expect(ts).toBe(mine()[2]?.result?.ts);
   });
 });

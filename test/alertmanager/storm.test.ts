@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('alert storm', () => {
-  it('coalesces 1,000 alerts over 100 workloads into exactly 100 jobs and 100 threads', async () => {
+  it('coalesces 1,000 alerts over 100 workloads into exactly 100 jobs and 100 parents', async () => {
     const alerts: WebhookAlert[] = [];
     for (let replica = 0; replica < 10; replica += 1) {
       for (let w = 0; w < 100; w += 1) {
@@ -49,8 +49,10 @@ describe('alert storm', () => {
     expect(incidents.size).toBe(100);
     expect(incidents.has('none')).toBe(false);
 
+    await h.drained(60_000);
     const parents = h.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === undefined);
     expect(parents).toHaveLength(100);
+    expect(parents.every((c) => String(c.args.text).length <= 200)).toBe(true);
     expect(new Set(parents.map((c) => String(c.args.text))).size).toBe(100);
     expect(parents.filter((c) => c.args.channel === 'C0PAYMENTS')).toHaveLength(50);
     expect(h.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts !== undefined)).toHaveLength(0);
@@ -62,6 +64,7 @@ describe('alert storm', () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => post(h.url, payload([alert]))));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(responses.reduce((n, r) => n + Number(r.body.queued), 0)).toBe(1);
+    await h.drained();
     const parents = h.slack.callsOf('chat.postMessage').filter((c) => String(c.args.text).includes('Deployment/racer'));
     expect(parents).toHaveLength(1);
   });

@@ -71,29 +71,49 @@ describe('authorization and validation', () => {
   });
 });
 
+const PAYMENTS_API = { cluster: 'test-cluster', namespace: 'payments', workload: 'Deployment/payments-api' };
+
+/** Top-level messages and replies of the payments channel once the outbox is drained. */
+async function settled(h: Harness) {
+  await h.drained();
+  const parentTs = await h.parentTs(PAYMENTS_API);
+  return { view: h.slack.channelView('C0PAYMENTS'), parentTs, replies: parentTs === undefined ? [] : h.slack.threadOf('C0PAYMENTS', parentTs) };
+}
+
 describe('firing alerts', () => {
+  it('answers before Slack does: the response arrives while the Slack server holds every request', async () => {
+    h.slack.holdAll();
+    const res = await post(h.url, payload([crashLoopAlert()]));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', alerts: 1, queued: 1 });
+    await h.slack.waitFor(() => h.slack.heldCount() === 1);
+    expect(h.slack.callsOf('chat.postMessage')).toHaveLength(0);
+    h.slack.releaseAll();
+    const { view } = await settled(h);
+    expect(view).toHaveLength(1);
+  });
+
   it('queues one diagnosis job per alert and opens the incident message in the routed channel', async () => {
     const res = await post(h.url, payload([crashLoopAlert({ cluster: 'test-cluster' })]));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', alerts: 1, queued: 1, deduplicated: 0, ignored: 0, resolved: 0, notifyErrors: 0 });
+    expect(res.body).toMatchObject({ status: 'ok', alerts: 1, queued: 1, deduplicated: 0, ignored: 0, resolved: 0 });
 
     const [job, ...rest] = await jobs(h);
     expect(rest).toHaveLength(0);
-    const parents = h.slack.callsOf('chat.postMessage');
-    expect(parents).toHaveLength(1);
-    expect(parents[0]?.args.channel).toBe('C0PAYMENTS');
-    expect(String(parents[0]?.args.text)).toContain('Deployment/payments-api');
+    const { view, parentTs } = await settled(h);
+    expect(view).toHaveLength(1);
+    expect(view[0]?.ts).toBe(parentTs);
+    expect(view[0]?.text).toContain('payments/Deployment/payments-api');
+    expect(view[0]?.text.length).toBeLessThanOrEqual(200);
     expect(job?.data).toMatchObject({
       v: 1,
       cluster: 'test-cluster',
       target: { text: 'payments/payments-api-7d9f8b6c5d-x2x7q', namespace: 'payments', fallback: 'deploy/payments-api' },
       origin: 'alertmanager',
       reply: { channel: 'C0PAYMENTS' },
-      incident: { cluster: 'test-cluster', namespace: 'payments', workload: 'Deployment/payments-api' },
+      incident: PAYMENTS_API,
       requestedBy: 'fp-payments-payments-api-7d9f8b6c5d-x2x7q-api',
     });
-    const incident = await h.store.get({ cluster: 'test-cluster', namespace: 'payments', workload: 'Deployment/payments-api' });
-    expect(incident?.parentTs).toMatch(/^\d+\.\d+$/);
   });
 
   it('acknowledges alerts with nothing to diagnose and counts them in Redis and the response', async () => {
@@ -113,21 +133,20 @@ describe('firing alerts', () => {
     // Alertmanager repeats the same alert: nothing new.
     const repeat = await post(h.url, payload([first]));
     expect(repeat.body).toMatchObject({ queued: 0, deduplicated: 1 });
-    expect(h.slack.callsOf('chat.postMessage')).toHaveLength(1);
-
     // Another pod of the same Deployment, same container: same incident, no news.
     await post(h.url, payload([first, crashLoopAlert({ pod: 'payments-api-7d9f8b6c5d-k8m2n' })]));
-    expect(h.slack.callsOf('chat.postMessage')).toHaveLength(1);
+    const quiet = await settled(h);
+    expect(quiet.view).toHaveLength(1);
+    expect(quiet.replies).toHaveLength(0);
 
     // A new container starts failing: one thread reply and a fresh diagnosis.
     const sidecar = await post(h.url, payload([first, crashLoopAlert({ container: 'envoy' })]));
     expect(sidecar.body).toMatchObject({ queued: 1 });
-    const posts = h.slack.callsOf('chat.postMessage');
-    expect(posts).toHaveLength(2);
-    const incident = await h.store.get({ cluster: 'test-cluster', namespace: 'payments', workload: 'Deployment/payments-api' });
-    expect(incident?.parentTs).toMatch(/^\d+\.\d+$/);
-    expect(posts[1]?.args.thread_ts).toBe(incident?.parentTs);
-    expect(String(posts[1]?.args.text)).toContain('`envoy`');
+    const after = await settled(h);
+    expect(after.view).toHaveLength(1);
+    expect(after.replies).toHaveLength(1);
+    expect(String(after.replies[0]?.args.text)).toContain('envoy');
+    const incident = await h.store.get(PAYMENTS_API);
     expect(incident?.containers).toEqual(['api', 'envoy']);
     expect(incident?.generation).toBe(1);
     expect(await jobs(h)).toHaveLength(2);
@@ -139,38 +158,38 @@ describe('resolved alerts', () => {
     const a = crashLoopAlert({ pod: 'payments-api-7d9f8b6c5d-x2x7q', startsAt: '2026-11-21T22:00:00Z' });
     const b = crashLoopAlert({ pod: 'payments-api-7d9f8b6c5d-k8m2n', startsAt: '2026-11-21T22:01:00Z' });
     await post(h.url, payload([a, b]));
-    const parent = h.slack.callsOf('chat.postMessage')[0];
-    expect(parent).toBeDefined();
+    const opened = await settled(h);
+    expect(opened.view).toHaveLength(1);
 
     const aResolved = { ...a, status: 'resolved' as const, endsAt: '2026-11-21T22:08:00Z' };
     const partly = await post(h.url, payload([aResolved, b]));
     expect(partly.body).toMatchObject({ resolved: 0 });
-    expect(h.slack.callsOf('chat.update')).toHaveLength(0);
+    expect((await settled(h)).view[0]?.updates).toBe(0);
 
     const bResolved = { ...b, status: 'resolved' as const, endsAt: '2026-11-21T22:12:00Z' };
     const done = await post(h.url, payload([aResolved, bResolved], 'resolved'));
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ resolved: 1, queued: 0 });
-    const updates = h.slack.callsOf('chat.update');
-    expect(updates).toHaveLength(1);
-    expect(updates[0]?.args.channel).toBe('C0PAYMENTS');
-    expect(String(updates[0]?.args.text)).toContain('resolved after 12 min');
-    const notes = h.slack.callsOf('chat.postMessage').slice(1);
-    expect(notes).toHaveLength(1);
-    expect(String(notes[0]?.args.text)).toContain('All alerts resolved');
-    const incident = await h.store.get({ cluster: 'test-cluster', namespace: 'payments', workload: 'Deployment/payments-api' });
-    expect(incident?.status).toBe('resolved');
-    expect(notes[0]?.args.thread_ts).toBe(incident?.parentTs);
-    expect(updates[0]?.args.ts).toBe(incident?.parentTs);
+    const resolved = await settled(h);
+    expect(resolved.view).toHaveLength(1);
+    expect(resolved.view[0]?.updates).toBe(1);
+    expect(resolved.view[0]?.text).toContain('resolved after 12 min');
+    expect(JSON.stringify(resolved.view[0]?.blocks)).not.toContain('"actions"');
+    expect(resolved.replies).toHaveLength(1);
+    expect(String(resolved.replies[0]?.args.text)).toContain('All alerts resolved');
+    expect(JSON.stringify(resolved.replies[0]?.args.blocks)).toContain('<!date^');
+    expect((await h.store.get(PAYMENTS_API))?.status).toBe('resolved');
 
     // Alertmanager may send the resolved notification again: no second edit.
     await post(h.url, payload([aResolved, bResolved], 'resolved'));
-    expect(h.slack.callsOf('chat.update')).toHaveLength(1);
+    expect((await settled(h)).view[0]?.updates).toBe(1);
 
-    // Firing again reopens the same thread and diagnoses anew.
+    // Firing again reopens the same parent and diagnoses anew.
     const again = await post(h.url, payload([{ ...a, startsAt: '2026-11-21T23:00:00Z' }]));
     expect(again.body).toMatchObject({ queued: 1 });
-    expect(h.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
-    expect(String(h.slack.callsOf('chat.postMessage').at(-1)?.args.text)).toContain('Firing again');
+    const reopened = await settled(h);
+    expect(reopened.view).toHaveLength(1);
+    expect(reopened.view[0]?.text).toContain('crash-looping');
+    expect(String(reopened.replies.at(-1)?.args.text)).toContain('Firing again');
   });
 });

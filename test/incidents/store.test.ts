@@ -35,7 +35,7 @@ describe('incident store', () => {
     const incident = await store.get(k);
     expect(incident).toEqual({
       key: k, channel: 'C0ALERTS', status: 'firing', openedAt: '2026-11-21T22:00:00Z', generation: 0,
-      containers: ['api'], alertnames: ['KubePodCrashLooping'], restartBand: 1,
+      containers: ['api'], alertnames: ['KubePodCrashLooping'], restartBand: 1, folded: 0, unchanged: 0,
     });
     const ttl = await client.ttl(store.keys.hashKey(k));
     expect(ttl).toBeGreaterThan(0);

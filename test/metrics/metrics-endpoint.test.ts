@@ -91,7 +91,9 @@ describe('GET /metrics', () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 }, 1);
     const ack = await postSigned(`${base}/slack/events`, SECRET, slashCommandBody({ text: `payments/${OOM_POD}`, responseUrl: slack.responseUrl(), channelId: 'C0OPS' }));
     expect(ack.status).toBe(200);
-    const text = await scrapeUntil((t) => sampleValue(t, 'crashloop_jobs_total', { queue: QUEUE, outcome: 'completed' }) === 1);
+    // The job hands the report to the Slack outbox; the calls are counted as the outbox makes them.
+    await slack.waitFor(() => slack.callsOf('chat.postMessage').some((c) => c.args.channel === 'C0OPS' && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'crashloop_report'), 30_000);
+    const text = await scrapeUntil((t) => sampleValue(t, 'crashloop_jobs_total', { queue: QUEUE, outcome: 'completed' }) === 1 && sampleValue(t, 'crashloop_slack_calls_total', { method: 'chat.postMessage' }) === slack.callsOf('chat.postMessage').length);
     expect(sampleValue(text, 'crashloop_jobs_total', { queue: QUEUE, outcome: 'completed' })).toBe(1);
     expect(sampleValue(text, 'crashloop_job_duration_seconds_count', { queue: QUEUE, outcome: 'completed' })).toBe(1);
     expect(sampleValue(text, 'crashloop_job_duration_seconds_bucket', { queue: QUEUE, outcome: 'completed', le: '+Inf' })).toBe(1);
@@ -103,15 +105,18 @@ describe('GET /metrics', () => {
   }, 60_000);
 
   it('counts a failed job and the Slack error behind it', async () => {
+    // A pod that does not exist fails the job; a channel Slack refuses fails the outbox's post.
+    await postSigned(`${base}/slack/events`, SECRET, slashCommandBody({ text: 'shop/web-5c8d7-zzzzz', responseUrl: slack.responseUrl(), channelId: 'C0OPS' }));
     slack.failNext('chat.postMessage', { status: 200, error: 'channel_not_found' }, 1, (args) => args.channel === 'C0GONE');
     await postSigned(`${base}/slack/events`, SECRET, slashCommandBody({ text: 'shop/web-5c8d7-abcde', responseUrl: slack.responseUrl(), channelId: 'C0GONE' }));
-    const text = await scrapeUntil((t) => sampleValue(t, 'crashloop_jobs_total', { queue: QUEUE, outcome: 'failed' }) === 1);
+    const text = await scrapeUntil((t) => sampleValue(t, 'crashloop_jobs_total', { queue: QUEUE, outcome: 'failed' }) === 1 && sampleValue(t, 'crashloop_slack_errors_total', { method: 'chat.postMessage' }) === 1);
     expect(sampleValue(text, 'crashloop_jobs_total', { queue: QUEUE, outcome: 'failed' })).toBe(1);
     expect(sampleValue(text, 'crashloop_slack_errors_total', { method: 'chat.postMessage' })).toBe(1);
     expect(sampleValue(text, 'crashloop_diagnoses_total', { cause: 'oom-killed' })).toBe(1);
   }, 60_000);
 
   it('counts alerts received, ignored by reason and coalesced', async () => {
+    const diagnosedBefore = sampleValue(await scrape(), 'crashloop_diagnoses_total', { cause: 'missing-dependency' }) ?? 0;
     const noNamespace = crashLoopAlert({ namespace: 'x', fingerprint: 'fp-no-ns' });
     delete noNamespace.labels.namespace;
     const alerts = [
@@ -129,11 +134,12 @@ describe('GET /metrics', () => {
     expect(sampleValue(text, 'crashloop_alerts_ignored_total', { reason: 'no-namespace' })).toBe(1);
     expect(sampleValue(text, 'crashloop_alerts_coalesced_total')).toBe(1);
     // The alert's diagnosis is counted under the cause its report names.
-    const report = await slack.waitFor(() => slack.callsOf('chat.postMessage').find((c) => c.args.channel === 'C0ALERTS' && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'crashloop_report'), 30_000);
+    // The incident's parent becomes the report (posted as such, or edited into it).
+    const report = await slack.waitFor(() => slack.calls.find((c) => c.status === 200 && (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === 'C0ALERTS' && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'crashloop_report'), 30_000);
     const cause = (report.args.metadata as { event_payload: { cause: string } }).event_payload.cause;
     expect(cause).toBe('missing-dependency');
-    const after = await scrapeUntil((t) => sampleValue(t, 'crashloop_diagnoses_total', { cause }) === 1);
-    expect(sampleValue(after, 'crashloop_diagnoses_total', { cause })).toBe(1);
+    const after = await scrapeUntil((t) => sampleValue(t, 'crashloop_diagnoses_total', { cause }) === diagnosedBefore + 1);
+    expect(sampleValue(after, 'crashloop_diagnoses_total', { cause })).toBe(diagnosedBefore + 1);
   }, 60_000);
 
   it('counts a report button action by action and outcome', async () => {

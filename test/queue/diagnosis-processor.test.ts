@@ -14,7 +14,10 @@ import { listCrashingPods, resolveTarget } from '../../src/cluster/resolve-targe
 import { ClusterError } from '../../src/cluster/types.ts';
 import { SlackPoster } from '../../src/slack/post.ts';
 import { ActionStateStore } from '../../src/slack/action-state.ts';
-import type { Pacer } from '../../src/slack/pacer.ts';
+import { RedisPacer, type Pacer } from '../../src/slack/pacer.ts';
+import { startOutbox } from '../../src/slack/outbox-runner.ts';
+import { webClientOutboxSlack } from '../../src/slack/outbox-slack.ts';
+import { createOutboxStore } from '../../src/slack/outbox-store.ts';
 import { createDiagnosisProcessor, incidentOf } from '../../src/queue/diagnosis-processor.ts';
 import { classifyError, PermanentJobError, RetryableJobError } from '../../src/queue/errors.ts';
 import { createDiagnosisQueue } from '../../src/queue/queues.ts';
@@ -57,10 +60,12 @@ async function harness(): Promise<Harness> {
     [crashingSnapshot({ namespace: 'shop', name: 'web-5c8d7-abcde', container: 'web', deployment: 'web', previousLog: "Error: Cannot find module 'express'" })],
     cluster,
   );
-  // No WebClient retries: a Slack 500 fails the attempt and BullMQ retries the job.
-  const client = new WebClient('xoxb-test-q', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+  // No WebClient retries: a Slack 500 fails the outbox attempt and BullMQ retries that message.
+  const client = new WebClient('xoxb-test-q', { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const poster = new SlackPoster({ client, redis, pacer: noPacing, prefix });
-  const processor = createDiagnosisProcessor({ gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster, states: new ActionStateStore(redis, { prefix }) });
+  const started = await startOutbox({ connection: redis, redis, store: createOutboxStore(redis, { prefix }), slack: webClientOutboxSlack(client), pacer: new RedisPacer(redis, { prefix, intervalMs: 5 }), prefix, parentWaitMs: 50 });
+  cleanup.push(() => started.close());
+  const processor = createDiagnosisProcessor({ gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster, outbox: started.outbox, states: new ActionStateStore(redis, { prefix }) });
   const queue = createDiagnosisQueue(cluster, { connection: redis, prefix, jobOptions: { attempts: 3, backoff: { type: 'fixed', delay: 50 } } });
   const worker: Worker = startDiagnosisWorker(cluster, processor, { connection: redis, prefix });
   const events = new QueueEvents(queue.name, { connection: redis.duplicate(), prefix });
@@ -88,24 +93,24 @@ async function settle(h: Harness, added: Job<DiagnosisJobData>): Promise<Job<Dia
 }
 
 describe('diagnosis job', () => {
-  it('a job retried after a Slack failure updates its report instead of posting it twice', async () => {
+  it('hands the report to the outbox in one attempt; a failed thread reply is retried there, never posted twice', async () => {
     const h = await harness();
-    // The first thread reply fails once: the parent is already posted when the attempt fails.
     slack.failNext('chat.postMessage', { status: 500 }, 1, (args) => args.channel === h.channel && args.thread_ts !== undefined);
     const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde')));
     expect(await done.getState()).toBe('completed');
-    expect(done.attemptsMade).toBe(2);
-    expect(done.returnvalue).toMatchObject({ status: 'posted', cause: 'missing-dependency', reused: true, incident: `${h.gateway.cluster}/shop/Deployment/web` });
+    expect(done.attemptsMade).toBe(1);
+    expect(done.returnvalue).toMatchObject({ status: 'posted', cause: 'missing-dependency', incident: `${h.gateway.cluster}/shop/Deployment/web` });
 
-    const posts = slack.callsOf('chat.postMessage').filter((c) => c.args.channel === h.channel);
-    const parents = posts.filter((c) => c.args.thread_ts === undefined);
-    expect(parents).toHaveLength(1);
+    const posts = () => slack.callsOf('chat.postMessage').filter((c) => c.args.channel === h.channel);
+    const parents = await slack.waitFor(() => {
+      const p = posts().filter((c) => c.args.thread_ts === undefined);
+      const replies = posts().filter((c) => c.args.thread_ts !== undefined);
+      return p.length === 1 && replies.length >= 2 ? p : undefined;
+    });
     const parentTs = parents[0]?.result?.ts;
-    const updates = slack.callsOf('chat.update').filter((c) => c.args.channel === h.channel);
-    expect(updates.map((u) => u.args.ts)).toEqual([parentTs]);
-    const replies = posts.filter((c) => c.args.thread_ts === parentTs).map((c) => c.args.text);
-    expect(replies.length).toBeGreaterThanOrEqual(2);
+    const replies = posts().filter((c) => c.args.thread_ts === parentTs).map((c) => c.args.text);
     expect(new Set(replies).size).toBe(replies.length);
+    expect(slack.calls.filter((c) => c.args.channel === h.channel && c.status === 500)).toHaveLength(1);
   });
 
   it.each([
@@ -136,15 +141,17 @@ describe('diagnosis job', () => {
     expect(told[1]).toContain('gave up');
   });
 
-  it('a channel the bot is not in fails at once and tells the user how to fix it', async () => {
+  it('a channel the bot is not in: the outbox stops at once and tells the user how to fix it', async () => {
     const h = await harness();
     slack.failNext('chat.postMessage', { status: 200, error: 'not_in_channel' }, 1, (args) => args.channel === h.channel);
     const responseId = uniqueName('r');
-    const done = await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde', slack.responseUrl(responseId))));
-    expect(await done.getState()).toBe('failed');
-    expect(done.attemptsMade).toBe(1);
-    const told = slack.responses.filter((r) => r.id === responseId);
+    await settle(h, await h.queue.add('diagnose', job(h, 'shop/web-5c8d7-abcde', slack.responseUrl(responseId))));
+    const told = await slack.waitFor(() => {
+      const r = slack.responses.filter((x) => x.id === responseId);
+      return r.length > 0 ? r : undefined;
+    });
     expect(told).toHaveLength(1);
+    expect(slack.calls.filter((c) => c.args.channel === h.channel && c.method === 'chat.postMessage')).toHaveLength(1);
     expect(String(told[0]?.body.text)).toContain('/invite @crashloop');
   });
 

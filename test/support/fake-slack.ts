@@ -51,12 +51,26 @@ export interface FakeSlack {
    * Slack, to catch the bot mid-job. `arrived` resolves when the held call comes in.
    */
   hold(method: string, match?: (args: Record<string, unknown>) => boolean): { arrived: Promise<Record<string, unknown>>; release(): void };
+  /** Holds every Web API request (no answer) until releaseAll(); `heldCount()` says how many wait. */
+  holdAll(): void;
+  releaseAll(): void;
+  heldCount(): number;
+  /** Answers every Web API call this much later (Slack's latency). */
+  setLatency(ms: number): void;
+  /** Every call of `method` ('*' = all but auth.test) answers 429 with Retry-After until `forMs` from now. */
+  rateLimitFor(method: string, forMs: number, retryAfterSeconds: number): void;
+  /** Calls answered 429 so far. */
+  rateLimited(): number;
+  /** The channel as a reader sees it: top-level messages with the latest text/blocks after every chat.update. */
+  channelView(channel: string): { ts: string; text: string; blocks: unknown; updates: number }[];
+  /** Replies in the thread of `ts`, in order. */
+  threadOf(channel: string, ts: string): RecordedCall[];
   /** Resolves once `predicate` holds, polling the records; rejects after `timeoutMs`. */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'unfurl_links']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'unfurl_links', 'unfurl_media']);
 
 function parseArgs(contentType: string | undefined, raw: string): Record<string, unknown> {
   if (raw === '') return {};
@@ -109,13 +123,17 @@ export interface FakeSlackOptions {
 }
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-  const latencyMs = options.latencyMs ?? 0;
   const calls: RecordedCall[] = [];
   const uploads: RecordedUpload[] = [];
   const responses: RecordedResponse[] = [];
   const failures = new Map<string, { failure: Failure; match?: (args: Record<string, unknown>) => boolean }[]>();
   const holds: { method: string; match?: (args: Record<string, unknown>) => boolean; arrive: (args: Record<string, unknown>) => void; released: Promise<void> }[] = [];
   let tsCounter = 0;
+  let latencyMs = options.latencyMs ?? 0;
+  let holding = false;
+  const held: (() => void)[] = [];
+  const limits = new Map<string, { until: number; retryAfterSeconds: number }>();
+  let limitedCount = 0;
   let fileCounter = 0;
   let base = '';
 
@@ -179,10 +197,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       const method = path.slice('/api/'.length);
       const args = parseArgs(req.headers['content-type'], raw);
-      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      const held = holds.findIndex((h) => h.method === method && (h.match === undefined || h.match(args)));
-      if (held >= 0) {
-        const [h] = holds.splice(held, 1);
+      if (holding && method !== 'auth.test') await new Promise<void>((resolve) => held.push(resolve));
+      if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+      const limit = method === 'auth.test' ? undefined : (limits.get(method) ?? limits.get('*'));
+      if (limit !== undefined && Date.now() < limit.until) {
+        limitedCount += 1;
+        calls.push({ method, args, status: 429 });
+        send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfterSeconds) });
+        return;
+      }
+      const heldCall = holds.findIndex((h) => h.method === method && (h.match === undefined || h.match(args)));
+      if (heldCall >= 0) {
+        const [h] = holds.splice(heldCall, 1);
         h?.arrive(args);
         await h?.released;
       }
@@ -253,6 +279,36 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { arrived, release };
     },
     responseUrl: (id = String(Math.random()).slice(2)) => `${base}/response/${id}`,
+    holdAll() {
+      holding = true;
+    },
+    releaseAll() {
+      holding = false;
+      for (const resume of held.splice(0)) resume();
+    },
+    heldCount: () => held.length,
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    rateLimitFor(method, forMs, retryAfterSeconds) {
+      limits.set(method, { until: Date.now() + forMs, retryAfterSeconds });
+    },
+    rateLimited: () => limitedCount,
+    channelView(channel) {
+      const view = new Map<string, { ts: string; text: string; blocks: unknown; updates: number }>();
+      for (const c of calls) {
+        if (c.status !== 200 || c.args.channel !== channel) continue;
+        if (c.method === 'chat.postMessage' && c.args.thread_ts === undefined) {
+          const ts = String(c.result?.ts);
+          view.set(ts, { ts, text: String(c.args.text), blocks: c.args.blocks, updates: 0 });
+        } else if (c.method === 'chat.update') {
+          const entry = view.get(String(c.args.ts));
+          if (entry !== undefined) view.set(entry.ts, { ts: entry.ts, text: String(c.args.text), blocks: c.args.blocks, updates: entry.updates + 1 });
+        }
+      }
+      return [...view.values()];
+    },
+    threadOf: (channel, ts) => calls.filter((c) => c.status === 200 && c.method === 'chat.postMessage' && c.args.channel === channel && c.args.thread_ts === ts),
     socketCount: () => sockets.size,
     socketSend(type, payload, timeoutMs = 10_000) {
       const [socket] = sockets;
@@ -279,6 +335,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     close: () =>
       new Promise<void>((resolve) => {
+        holding = false;
+        for (const resume of held.splice(0)) resume();
         for (const socket of sockets) socket.terminate();
         wss.close();
         server.closeAllConnections();

@@ -116,7 +116,7 @@ export function renderReport(report: Report, ctx: RenderContext): RenderedReport
     };
   }
   const title = truncate(primary.title.replace(/\s+/g, ' '), 300);
-  const text = fallbackText(`${target} is crash-looping: ${title} (${primary.cause})`, LIMITS.fallbackText);
+  const text = fallbackText(`${target} is crash-looping (${primary.cause}): ${title}`, 200);
   const blocks: Block[] = [
     section(mrkdwn`:rotating_light: *${target}* is crash-looping: *${title}*`),
     context(...keyFacts(report, primary, ctx)),
