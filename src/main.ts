@@ -184,8 +184,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       pacer: new RedisPacer(redis, { prefix }),
       prefix,
       log,
+      // The outbox's consumers drain with the diagnosis workers on shutdown (same time budget).
+      onWorker: (worker) => workers.push(worker),
     });
-    closers.push(() => slackOutbox.close());
+    // Drained with the workers already (bounded by SHUTDOWN_TIMEOUT_SECONDS): no waiting here.
+    closers.push(() => slackOutbox.close(true));
     const outbox = slackOutbox.outbox;
     const readiness: ReadinessCheck[] = [
       {

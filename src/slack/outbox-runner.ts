@@ -29,6 +29,8 @@ export interface OutboxRunnerOptions {
   /** Counts every Slack call (metrics port). */
   onCall?: (method: 'post' | 'update' | 'upload', outcome: 'ok' | 'rate-limited' | 'error') => void;
   log?: (message: string, error?: unknown) => void;
+  /** Told about each consumer started, e.g. so shutdown drains it with the diagnosis workers. */
+  onWorker?: (worker: Worker<OutboxJobData>) => void;
   /** For response_url answers when Slack refuses a message for good. Default: global fetch. */
   fetch?: typeof fetch;
 }
@@ -73,6 +75,7 @@ export class OutboxRunner {
       if (!(error instanceof DelayedError)) this.o.log?.(`outbox ${channel}: ${job?.data.op ?? '?'} ${job?.data.key ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'})`, error);
     });
     this.workers.set(channel, worker);
+    this.o.onWorker?.(worker);
   }
 
   /** Waits for the channel's slot, calls Slack, and sits out 429s (the job stays active, order kept). */
@@ -165,10 +168,14 @@ export class OutboxRunner {
     return [...this.workers.keys()];
   }
 
-  async close(): Promise<void> {
+  /** `force`: do not wait for a running call (after a bounded drain, e.g. on shutdown). */
+  async close(force = false): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
-    await Promise.all([...this.workers.values()].map((w) => w.close().catch(() => undefined)));
+    // BullMQ memoizes close(): after an abandoned drain it never settles, so a forced close is bounded.
+    const bound = (p: Promise<void>): Promise<unknown> =>
+      force ? Promise.race([p, new Promise((resolve) => setTimeout(resolve, 2000).unref())]) : p;
+    await Promise.all([...this.workers.values()].map((w) => bound(w.close(force)).catch(() => undefined)));
   }
 }
 
@@ -177,7 +184,7 @@ export interface StartOutboxOptions extends Omit<OutboxRunnerOptions, 'outbox' |
 }
 
 /** The producer and an in-process consumer that starts a channel's worker as soon as it gets a job. */
-export async function startOutbox(options: StartOutboxOptions): Promise<{ outbox: Outbox; runner: OutboxRunner; close(): Promise<void> }> {
+export async function startOutbox(options: StartOutboxOptions): Promise<{ outbox: Outbox; runner: OutboxRunner; close(force?: boolean): Promise<void> }> {
   const ref: { runner?: OutboxRunner } = {};
   const outbox = new Outbox({
     connection: options.connection,
@@ -193,8 +200,8 @@ export async function startOutbox(options: StartOutboxOptions): Promise<{ outbox
   return {
     outbox,
     runner: r,
-    async close() {
-      await r.close();
+    async close(force = false) {
+      await r.close(force);
       await outbox.close();
     },
   };
