@@ -20,7 +20,7 @@ import { rollbackResultText } from '../../src/actions/handlers/rollout-undo.ts';
 import { previousLogsSection } from '../../src/actions/handlers/previous-logs.ts';
 import { diffTemplates, formatDiff } from '../../src/actions/rollback/template-diff.ts';
 import { attachCommand, execCommand, rolloutStatusCommand } from '../../src/actions/commands.ts';
-import { changeText, parentFiringText, parentResolvedText } from '../../src/incidents/messages.ts';
+import { changeNote, resolvedNote } from '../../src/incidents/messages.ts';
 import { renderText } from '../../src/cli/render-text.ts';
 import { ACTION_IDS } from '../../src/actions/types.ts';
 import { buildSnapshot } from '../fixtures/diagnostics/build.ts';
@@ -146,7 +146,7 @@ describe('hostile strings through every Slack renderer', () => {
       fc.property(hostile, hostile, fc.array(hostile, { maxLength: 20 }), (a, b, lines) => {
         expectAllInert(previousLogsSection(mrkdwn`There is no previous instance of ${a}.\n`, `previous logs of ${b}`, lines.join('\n')));
         const key = { cluster: a, namespace: b, workload: a, kind: 'Deployment' };
-        for (const t of [parentFiringText(key as never, b, a), parentResolvedText(key as never, '2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z'), changeText({ kind: 'container', container: a } as never)]) expectInert(t);
+        for (const t of [resolvedNote('2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z').text, changeNote({ kind: 'container', container: a }, new Date(0))?.text ?? '', JSON.stringify(changeNote({ kind: 'container', container: a + b }, new Date(0))?.blocks)]) expectInert(t);
       }),
       { numRuns: 200 },
     );
