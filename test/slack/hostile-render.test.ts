@@ -145,7 +145,6 @@ describe('hostile strings through every Slack renderer', () => {
     fc.assert(
       fc.property(hostile, hostile, fc.array(hostile, { maxLength: 20 }), (a, b, lines) => {
         expectAllInert(previousLogsSection(mrkdwn`There is no previous instance of ${a}.\n`, `previous logs of ${b}`, lines.join('\n')));
-        const key = { cluster: a, namespace: b, workload: a, kind: 'Deployment' };
         for (const t of [resolvedNote('2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z').text, changeNote({ kind: 'container', container: a }, new Date(0))?.text ?? '', JSON.stringify(changeNote({ kind: 'container', container: a + b }, new Date(0))?.blocks)]) expectInert(t);
       }),
       { numRuns: 200 },
