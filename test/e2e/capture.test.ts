@@ -134,8 +134,14 @@ describe('target resolution on a live cluster', () => {
   });
 
   it('lists the crashing pods of a namespace', async () => {
-    const pods = await listCrashingPods(gw, [ns]);
-    expect(pods.map((p) => p.name).sort()).toEqual([init.pod, oom.pod, FALLBACK_POD].sort());
+    // kwok cycles each crashing pod through a short running-and-ready phase between crashes, and such a pod is
+    // rightly not listed at that moment: wait for a listing taken while all three are between crashes.
+    const expected = [init.pod, oom.pod, FALLBACK_POD].sort();
+    const names = await waitFor(async () => {
+      const listed = (await listCrashingPods(gw, [ns])).map((p) => p.name).sort();
+      return expected.every((n) => listed.includes(n)) ? listed : undefined;
+    }, { what: `a listing of ${expected.join(', ')}` });
+    expect(names).toEqual(expected);
   });
 });
 
