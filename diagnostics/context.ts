@@ -300,9 +300,13 @@ export function isCrash(t: Termination | undefined): boolean {
 const WAIT_LOOP = /\bwaiting for\b|can't resolve|bad address|\bNXDOMAIN\b|could not resolve|no such host|not (?:yet )?(?:ready|available|found)|connection refused/i;
 
 function waitLoop(c: ContainerCtx): boolean {
-  if (c.type !== 'init' || !c.runningSince || c.ready === true) return false;
+  // status.ready of an init container means "completed"; while it loops it is running and not done.
+  if (c.type !== 'init' || !c.runningSince || c.terminated !== undefined) return false;
   const tail = c.logLines.slice(-12);
-  return tail.length >= 3 && tail.filter((l) => WAIT_LOOP.test(l.text)).length >= 3;
+  const waits = tail.filter((l) => WAIT_LOOP.test(l.text)).length;
+  // Its own command is a wait loop (`until …; do …; done`, `while ! …`): one failed wait in the logs is enough.
+  const loops = /\buntil\b|\bwhile\b/.test([...c.command, ...c.args].join(' '));
+  return waits >= 3 || (loops && waits >= 1);
 }
 
 function rankFailing(c: ContainerCtx, restartPolicy: string): void {

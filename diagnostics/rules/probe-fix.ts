@@ -22,6 +22,10 @@ const REFUSED_PORT_RE = /(?:dial tcp |Get "?https?:\/\/)[^\s:"]+:(\d{2,5})\b[^\n
 const MALFORMED_HTTP = /malformed HTTP (?:response|status code)|HTTP\/1\.x transport connection broken|net\/http: HTTP\/1\.x transport|\\x00\\x00\\x06\\x04|PRI \* HTTP\/2/;
 // An httpGet probe speaking HTTP to a TLS port, or HTTPS to a plain one.
 const SCHEME_MISMATCH = /server gave HTTP response to HTTPS client|first record does not look like a TLS handshake|http: server gave HTTP response|tls: oversized record|Client sent an HTTP request to an HTTPS server|received HTTP\/?[\d.]* response to HTTPS|plain HTTP request was sent to HTTPS port/i;
+// A grpc probe against a server without the gRPC health service.
+const NO_GRPC_HEALTH = /does not implement the grpc health protocol|grpc\.health\.v1\.Health[^\n]*(?:unimplemented|Unimplemented)|code = Unimplemented[^\n]*[Hh]ealth/;
+// The port a command line tells the app to serve on: --port=8443, --secure-port 8443, --listen-address=:9090, --http.port=8080.
+const FLAG_PORT = /^--?(?:[\w.-]*-)?(?:port|secure-port|http-port|https-port|listen(?:-address)?|bind(?:-address)?|web\.listen-address|http\.port|server\.port)(?:=|$)(?:[^\s:=]*:)?(\d{2,5})?$/;
 const TIMEOUT = /Client\.Timeout exceeded|context deadline exceeded|timeout: failed to connect|i\/o timeout|timed out/i;
 const NOT_FOUND_STATUS = /statuscode: 404\b/;
 
@@ -37,7 +41,20 @@ export function probePort(c: ContainerCtx, spec: Spec): { written: string; numbe
   return { written, number: named?.port };
 }
 
-/** The port the app logged that it serves, skipping client lines ("connecting to redis port 6379"). */
+/** The port the container's own command line sets (`--secure-port=8443`, `--port 9090`), when it sets exactly one. */
+function flagPort(c: ContainerCtx): { port: string; line: string } | undefined {
+  const argv = [...c.command, ...c.args];
+  const found: { port: string; line: string }[] = [];
+  argv.forEach((a, i) => {
+    const m = FLAG_PORT.exec(a);
+    if (!m) return;
+    const port = m[1] ?? (/^\d{2,5}$/.test(argv[i + 1] ?? '') ? argv[i + 1] : undefined);
+    if (port) found.push({ port, line: m[1] ? a : `${a} ${port}` });
+  });
+  return new Set(found.map((f) => f.port)).size === 1 ? found[0] : undefined;
+}
+
+/** The port the app logged that it serves, skipping client lines ("connecting to redis port 6379"); else its command-line flag. */
 export function listenPort(c: ContainerCtx): { port: string; line: string } | undefined {
   let found: { port: string; line: string } | undefined;
   for (const l of c.logLines) {
@@ -45,7 +62,7 @@ export function listenPort(c: ContainerCtx): { port: string; line: string } | un
     const m = LISTEN_RE.exec(l.text);
     if (m?.[1]) found ??= { port: m[1], line: m[0].trim() };
   }
-  return found;
+  return found ?? flagPort(c);
 }
 
 function handlerYaml(spec: Spec, indent: string, port: string, kind: 'http' | 'grpc' | 'tcp' = 'http'): string {
@@ -93,6 +110,7 @@ function wrongPort(c: ContainerCtx, f: ProbeFacts): { from: string; to: string; 
     return { from: refusedPort, to: listen.port, why: `nothing listens there (connection refused), while the app logs "${listen.line.slice(0, 100)}"` };
   }
   if (listen?.port === from) return undefined;
+  if (listen && c.ports.length === 0) return { from, to: listen.port, why: `the app serves on ${listen.port} ("${listen.line.slice(0, 100)}")` };
   const ports = c.ports.map((p) => String(p.port));
   if (declared && declared.number === undefined && !/^\d+$/.test(declared.written)) {
     // A named port the container does not declare: the kubelet cannot resolve it at all.
@@ -126,6 +144,13 @@ export function probeAdvice(c: ContainerCtx, f: ProbeFacts): ProbeAdvice {
       fixKind: 'probe-protocol',
       summary: `The ${probe} probe of ${c.name} sends HTTP/1 to port ${portText}, which speaks gRPC (HTTP/2)${MALFORMED_HTTP.test(all) ? ': the kubelet reads a malformed HTTP response' : ''}. Use a grpc probe (Kubernetes ≥ 1.24, when the app implements grpc.health.v1) or a tcpSocket probe on that port instead of httpGet.`,
       snippet: `${probe}Probe:\n${handlerYaml(spec, '  ', portText, 'grpc')}${timingLines(spec, '  ', {})}\n# or, without the gRPC health service:\n# ${probe}Probe:\n#   tcpSocket:\n#     port: ${portText}`,
+    };
+  }
+  if (NO_GRPC_HEALTH.test(all)) {
+    return {
+      fixKind: 'probe-protocol',
+      summary: `The ${probe} probe of ${c.name} is a grpc probe, but the server on port ${portText} does not implement the gRPC health service (grpc.health.v1.Health): register the health service in the app, or probe the port with tcpSocket instead.`,
+      snippet: `${probe}Probe:\n${handlerYaml(spec, '  ', portText, 'tcp')}${timingLines(spec, '  ', {})}`,
     };
   }
   if (isHttp && SCHEME_MISMATCH.test(all)) {

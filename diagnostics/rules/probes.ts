@@ -39,7 +39,8 @@ function inferredKill(ctx: Context, c: ContainerCtx): { probe: 'liveness' | 'sta
   if (!c.hasLiveness && !c.hasStartup) return undefined;
   const t = lastTermination(c);
   if (!t || c.restartCount === 0 || t.reason === 'OOMKilled') return undefined;
-  const sig = t.exitCode === 137 || t.signal === 9 ? 'SIGKILL' : t.exitCode === 143 || t.signal === 15 ? 'SIGTERM' : undefined;
+  // Apps that handle SIGTERM exit 0 when the kubelet stops them: that counts only when the run matches the probe's budget.
+  const sig = t.exitCode === 137 || t.signal === 9 ? 'SIGKILL' : t.exitCode === 143 || t.signal === 15 ? 'SIGTERM' : t.exitCode === 0 ? 'exit 0' : undefined;
   if (!sig) return undefined;
   if (ctx.events.some((e) => /^(?:OOMKilling|SystemOOM|Evicted|Preempting|NodeShutdown)$/.test(e.reason))) return undefined;
   const run = t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : undefined;
@@ -51,10 +52,11 @@ function inferredKill(ctx: Context, c: ContainerCtx): { probe: 'liveness' | 'sta
   };
   const probe: 'liveness' | 'startup' = c.hasStartup && (fits(c.probes.startup) || !c.hasLiveness) ? 'startup' : 'liveness';
   const timed = fits(c.probes[probe]);
+  if (sig === 'exit 0' && !timed) return undefined;
   const tail = c.logLines.filter((l) => !l.source.endsWith('.message')).slice(-3);
   const starting = tail.some((l) => STILL_STARTING.test(l.text));
   const why = timed ? `its run (${Math.round(run ?? 0)} s) matches what the ${probe} probe allows` : starting ? 'it was still starting when it was stopped' : `it was stopped by ${sig} with a ${probe} probe defined`;
-  return { probe, confidence: timed || starting ? 0.86 : 0.72, why };
+  return { probe, confidence: sig === 'exit 0' ? 0.7 : timed || starting ? 0.86 : 0.72, why };
 }
 
 function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {

@@ -11,6 +11,25 @@ const START_REASONS = /^(?:StartError|ContainerCannotRun|RunContainerError|Creat
 
 export interface StartClass { cause: CauseId; title: string; subject?: string }
 
+// runc dies while handing the config to the container's init process ("write init-p: broken pipe", "read init-p:
+// connection reset by peer", "container init caused", "cannot start a container that has stopped") when the memory
+// limit is too small for the init process itself: with a small limit that is the memory limit, not the image.
+const RUNC_INIT_FAILURE = /init-p: (?:broken pipe|connection reset by peer)|container init caused|cannot start a container that has stopped|runc did not terminate successfully/i;
+const SMALL_LIMIT_BYTES = 64 * 1024 * 1024;
+
+function bytesOf(q: string | undefined): number | undefined {
+  const m = q ? /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G|k)?$/.exec(q.trim()) : null;
+  if (!m) return undefined;
+  const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, K: 1e3, k: 1e3, M: 1e6, G: 1e9 }[m[2] ?? ''] ?? 1;
+  return Number(m[1]) * unit;
+}
+
+function initFailureUnderSmallLimit(c: ContainerCtx, msg: string): StartClass | undefined {
+  const limit = bytesOf(c.memoryLimit);
+  if (!RUNC_INIT_FAILURE.test(msg) || limit === undefined || limit > SMALL_LIMIT_BYTES) return undefined;
+  return { cause: 'oom-killed', title: `the runtime cannot start its init process under the ${c.memoryLimit} memory limit (too low to start at all)` };
+}
+
 export function classifyStartMessage(msg: string): StartClass | undefined {
   if (/OOM-killed|memory limit too low|out of memory/i.test(msg)) return { cause: 'oom-killed', title: 'the container was OOM-killed while starting (memory limit too low)' };
   if (/exec format error/i.test(msg)) return { cause: 'exec-format-error', title: 'the binary was built for another CPU architecture (exec format error)' };
@@ -50,7 +69,7 @@ function evaluateContainer(ctx: Context, c: ContainerCtx): Finding | undefined {
     }
   }
   for (const s of sources) {
-    const cls = classifyStartMessage(s.text);
+    const cls = classifyStartMessage(s.text) ?? initFailureUnderSmallLimit(c, s.text);
     if (cls) return makeFinding(ctx, c, cls.cause, 0.96, `"${c.name}" cannot start: ${cls.title}`, s.evidence, undefined, { subject: cls.subject ?? c.command[0] });
   }
   const code = t?.exitCode;
