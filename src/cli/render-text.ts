@@ -89,6 +89,12 @@ export function renderText(untrusted: Report, st: Style = PLAIN): string {
   } else {
     const [primary, ...others] = report.findings;
     if (primary) out.push(...renderFinding(primary, st, true));
+    // Honest uncertainty: a runner-up that fits almost as well is named next to the primary cause.
+    const alternatives = report.alternatives ?? [];
+    if (primary && alternatives.length > 0) {
+      out.push('', st.yellow(`Likely ${primary.cause}; ${alternatives.map((a) => a.cause).join(', ')} also fit${alternatives.length === 1 ? 's' : ''}:`));
+      for (const a of alternatives) out.push(`  ${st.yellow(a.cause)} ${st.dim(`(confidence ${Math.round(a.confidence * 100)}%)`)}: ${a.title}`);
+    }
     if (others.length > 0) {
       out.push('', st.bold(`Also found (${others.length})`));
       for (const f of others) out.push('', ...renderFinding(f, st, false));

@@ -1,6 +1,7 @@
 // The parent message of a report: the primary cause in one line, key facts and the action buttons.
 // Pure: the same report and context always give the same message.
 import type { Finding, Report } from '../../../diagnostics/types.ts';
+import { CAUSE_IDS } from '../../../diagnostics/types.ts';
 import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
 import { button } from './buttons.ts';
 import { rollbackConfirmText, SLEEP_OVERRIDE_CONFIRM } from '../../actions/confirm-text.ts';
@@ -122,6 +123,9 @@ export function renderReport(report: Report, ctx: RenderContext): RenderedReport
     context(...keyFacts(report, primary, ctx)),
     section(mrkdwn`*Fix:* ${truncate(primary.fix.summary, 1000)}`),
   ];
+  // Honest uncertainty, one line: cause ids come from the fixed taxonomy, never from the snapshot.
+  const alternatives = (report.alternatives ?? []).filter((a) => CAUSE_IDS.includes(a.cause));
+  if (alternatives.length > 0) blocks.push(context(`Likely \`${primary.cause}\`; also fits: ${alternatives.map((a) => `\`${a.cause}\` (${Math.round(a.confidence * 100)}%)`).join(', ')}`));
   const buttons = actionButtons(report, ctx);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: buttons });
   blocks.push(context(mrkdwn`Details, logs and commands in the thread :thread:  ·  confidence ${Math.round(primary.confidence * 100)}%`));

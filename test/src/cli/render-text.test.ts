@@ -65,4 +65,14 @@ describe('renderText', () => {
     expect(text).not.toContain('\u001b[');
     expect(renderText(report, COLOR)).toContain('\u001b[1m');
   });
+
+  it('names a close runner-up next to the primary cause', () => {
+    const finding = {
+      cause: 'app-error' as const, container: 'api', containerType: 'main' as const, confidence: 0.62, title: 'panic: boom', evidence: [],
+      fix: { kind: 'fix-code' as const, summary: 'Fix the crash.', steps: [], commands: [] },
+    };
+    const text = renderText({ ...base, findings: [finding], alternatives: [{ cause: 'liveness-probe-failed', container: 'api', confidence: 0.58, title: 'The kubelet most likely kills "api"' }] }, PLAIN);
+    expect(text).toContain('Likely app-error; liveness-probe-failed also fits:');
+    expect(text).toContain('liveness-probe-failed (confidence 58%): The kubelet most likely kills "api"');
+  });
 });
