@@ -6,7 +6,7 @@ import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
 import { button } from './buttons.ts';
 import { rollbackConfirmText, SLEEP_OVERRIDE_CONFIRM } from '../../actions/confirm-text.ts';
 import { LIMITS, context, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
-import { code, fallbackText, mrkdwn, type Mrkdwn, type SlackText } from '../mrkdwn.ts';
+import { code, fallbackText, joinMrkdwn, mrkdwn, type Mrkdwn, type SlackText } from '../mrkdwn.ts';
 
 export const REPORT_EVENT_TYPE = 'crashloop_report';
 
@@ -123,9 +123,12 @@ export function renderReport(report: Report, ctx: RenderContext): RenderedReport
     context(...keyFacts(report, primary, ctx)),
     section(mrkdwn`*Fix:* ${truncate(primary.fix.summary, 1000)}`),
   ];
-  // Honest uncertainty, one line: cause ids come from the fixed taxonomy, never from the snapshot.
+  // Honest uncertainty, one line: runner-up causes (taxonomy ids only) next to the primary one.
   const alternatives = (report.alternatives ?? []).filter((a) => CAUSE_IDS.includes(a.cause));
-  if (alternatives.length > 0) blocks.push(context(`Likely \`${primary.cause}\`; also fits: ${alternatives.map((a) => `\`${a.cause}\` (${Math.round(a.confidence * 100)}%)`).join(', ')}`));
+  if (alternatives.length > 0) {
+    const alts = joinMrkdwn(alternatives.map((a) => mrkdwn`${code(a.cause)} (${Math.round(a.confidence * 100)}%)`), ', ');
+    blocks.push(context(mrkdwn`Likely ${code(primary.cause)}; also fits: ${alts}`));
+  }
   const buttons = actionButtons(report, ctx);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: buttons });
   blocks.push(context(mrkdwn`Details, logs and commands in the thread :thread:  ·  confidence ${Math.round(primary.confidence * 100)}%`));
