@@ -35,7 +35,8 @@ export const NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 /** The bin dir: $CRASHLOOP_BIN_DIR if set, else whatever build.sh prints (building on a cold cache). */
 export async function resolveBinDir(): Promise<string> {
   const fromEnv = process.env['CRASHLOOP_BIN_DIR'];
-  if (fromEnv && existsSync(join(fromEnv, 'kwokctl'))) return fromEnv;
+  // A bin dir from before helm joined it lacks helm: build.sh then adds it (cached parts return at once).
+  if (fromEnv && existsSync(join(fromEnv, 'kwokctl')) && existsSync(join(fromEnv, 'helm'))) return fromEnv;
   const { stdout } = await run('bash', [join(CLUSTER_DIR, 'build.sh'), 'all'], {
     maxBuffer: 64 * 1024 * 1024,
     timeout: 60 * 60 * 1000,

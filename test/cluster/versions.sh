@@ -4,3 +4,4 @@ CRASHLOOP_K8S_VERSION="v1.36.3"          # k8s.io/kubernetes (kwok v0.8.0 defaul
 CRASHLOOP_ETCD_VERSION="v3.6.16"         # go.etcd.io/etcd/server/v3
 CRASHLOOP_KWOK_VERSION="v0.8.0"          # sigs.k8s.io/kwok
 CRASHLOOP_ALERTMANAGER_VERSION="v0.34.2" # github.com/prometheus/alertmanager
+CRASHLOOP_HELM_VERSION="v4.3.2"          # helm.sh/helm/v4 (chart lint/render tests)

@@ -1,7 +1,7 @@
 // The raw RBAC manifests in deploy/ hold exactly the chart's capability rules
 // (charts/crashloop-bot/files/rbac/*.yaml, which the chart's templates include), so the two install
-// paths cannot drift; and each file grants only what its capability needs. test/e2e/rbac.test.ts proves
-// on a real API server that deploy/rbac.yaml is enough to capture a crashing pod.
+// paths cannot drift; and each file grants only what its capability needs. The real API server proves
+// the effect in test/e2e/rbac.test.ts and test/e2e/helm-chart.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

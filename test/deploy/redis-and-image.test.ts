@@ -1,4 +1,4 @@
-// Properties of the compose Redis and bot (docker-compose.yml) and of the Dockerfile that no
+// Properties of the shipped Redis (deploy/bot.yaml, docker-compose.yml) and of the Dockerfile that no
 // container engine is needed to check. No sound Dockerfile linter is installable here: hadolint is not on
 // npm or apt and PyPI is unreachable; npm's `dockerfilelint` 1.8.0, tried on this Dockerfile, reports
 // false positives (it does not resolve an ARG in FROM, and rejects the valid exec-form HEALTHCHECK).
@@ -7,10 +7,63 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
+
+interface EnvVar { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }
+interface Container { name: string; args?: string[]; env?: EnvVar[]; securityContext?: Record<string, unknown> }
+interface Doc {
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    podSelector?: { matchLabels: Record<string, string> };
+    ingress?: { from: { podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[];
+    template?: { metadata: { labels: Record<string, string> }; spec: { containers: Container[] } };
+    volumeClaimTemplates?: unknown[];
+  };
+}
+const manifests = parseAllDocuments(read('deploy/bot.yaml')).map((d) => d.toJS() as Doc);
+const find = (kind: string, name: string): Doc => {
+  const doc = manifests.find((d) => d.kind === kind && d.metadata.name === name);
+  if (doc === undefined) throw new Error(`deploy/bot.yaml has no ${kind} ${name}`);
+  return doc;
+};
+const container = (doc: Doc): Container => {
+  const c = doc.spec.template?.spec.containers[0];
+  if (c === undefined) throw new Error(`${doc.metadata.name} has no container`);
+  return c;
+};
+/** `--flag value` pairs of a redis-server command line. */
+const flags = (args: string[]): Record<string, string> => Object.fromEntries(args.flatMap((a, i) => (a.startsWith('--') ? [[a.slice(2), args[i + 1] ?? '']] : [])));
+
+describe('deploy/bot.yaml Redis', () => {
+  const redis = find('StatefulSet', 'crashloop-redis');
+
+  it('requires a password from a Secret (by reference), keeps an AOF on a volume, never evicts', () => {
+    const c = container(redis);
+    expect(flags(c.args ?? [])).toEqual({ appendonly: 'yes', maxmemory: '200mb', 'maxmemory-policy': 'noeviction', requirepass: '$(REDIS_PASSWORD)' });
+    expect(c.env?.find((e) => e.name === 'REDIS_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'crashloop-redis', key: 'redis-password' });
+    expect(redis.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+  });
+
+  it('is reachable only from the bot pods (NetworkPolicy)', () => {
+    const policy = find('NetworkPolicy', 'crashloop-redis');
+    expect(policy.spec.podSelector?.matchLabels).toEqual(redis.spec.template?.metadata.labels);
+    const bot = find('Deployment', 'crashloop-bot');
+    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: bot.spec.template?.metadata.labels } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+  });
+
+  it("gives the bot the password by reference inside REDIS_URL, and no literal secret anywhere", () => {
+    const env = container(find('Deployment', 'crashloop-bot')).env ?? [];
+    const names = env.map((e) => e.name);
+    expect(names.indexOf('REDIS_PASSWORD')).toBeLessThan(names.indexOf('REDIS_URL'));
+    expect(env.find((e) => e.name === 'REDIS_URL')?.value).toBe('redis://:$(REDIS_PASSWORD)@crashloop-redis:6379');
+    for (const e of env) if (/TOKEN|SECRET|PASSWORD/.test(e.name)) expect(e.value, e.name).toBeUndefined();
+  });
+});
 
 describe('docker-compose.yml', () => {
   interface Service { command?: string[]; environment?: Record<string, string>; volumes?: string[]; read_only?: boolean; cap_drop?: string[]; ports?: string[] }
