@@ -15,7 +15,7 @@ import { captureSnapshot } from '../../src/cluster/capture-snapshot.ts';
 import { createKubeGateway } from '../../src/cluster/kube-gateway.ts';
 import { listCrashingPods, resolveTarget } from '../../src/cluster/resolve-target.ts';
 import { EXIT } from '../../src/cli/exit-codes.ts';
-import { applyScenario, deleteNamespace, kubectl, newNamespace, scenario, waitForScenario } from '../cluster/harness.ts';
+import { applyScenario, deleteNamespace, kubectl, newNamespace, scenario, waitFor, waitForScenario } from '../cluster/harness.ts';
 import { beyond, canIList, grantsOf, kubectlWith, serviceAccountKubeconfig, type Rule } from '../support/service-account.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,7 +54,9 @@ describe('deploy/rbac.yaml: the default install reads only', () => {
   it('lets the ServiceAccount token capture a crashing pod with nothing missing', async () => {
     const gw = createKubeGateway({ kubeconfigText: bot.text, env: {} });
     expect(await resolveTarget(gw, { text: oom.pod, allowedNamespaces: [ns] })).toEqual({ kind: 'pod', namespace: ns, name: oom.pod });
-    expect((await listCrashingPods(gw)).map((p) => `${p.namespace}/${p.name}`)).toContain(`${ns}/${oom.pod}`);
+    // kwok runs the pod, ready, for a moment between crashes, when it is rightly not listed: wait for a listing
+    // taken between crashes.
+    await waitFor(async () => (await listCrashingPods(gw)).some((p) => p.namespace === ns && p.name === oom.pod), { what: `${oom.pod} listed as crashing` });
     const snapshot = await captureSnapshot(gw, ns, oom.pod);
     expect(snapshot.gaps).toBeUndefined();
     expect(snapshot.logs[oom.container]?.previous).toContain(oom.logLine);
@@ -116,7 +118,13 @@ describe('deploy/rbac.yaml: the default install reads only', () => {
     });
     cleanup.push(['delete', 'clusterrolebinding', role, '--ignore-not-found'], ['delete', 'clusterrole', role, '--ignore-not-found']);
     const gw = createKubeGateway({ kubeconfigText: (await serviceAccountKubeconfig(ns, 'nolog')).text, env: {} });
-    const snapshot = await captureSnapshot(gw, ns, oom.pod);
+    // A capture taken while the container runs again also asks for its current logs (a second gap): take
+    // the one captured between crashes, which the snapshot's own pod status shows.
+    const snapshot = await waitFor(async () => {
+      const s = await captureSnapshot(gw, ns, oom.pod);
+      const status = s.pod.status?.containerStatuses?.find((c) => c.name === oom.container);
+      return status?.state?.running === undefined ? s : undefined;
+    }, { what: `a capture of ${oom.pod} between crashes` });
     expect(snapshot.logs[oom.container]).toEqual({ previous: null, current: null });
     expect(snapshot.gaps).toEqual([{ what: `logs/${oom.container} (previous)`, reason: expect.stringMatching(/^forbidden: .*pods\/log/) }]);
     const report = diagnose(snapshot);
