@@ -6,10 +6,16 @@ import { withTimeout } from '../src/queue/with-timeout.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 import { fallbackText } from '../src/slack/mrkdwn.ts';
+import { authorizeReport, DEFAULT_POLICY, type Policy } from '../src/auth/policy.ts';
+import type { PrincipalLookup } from '../src/auth/principal.ts';
+import { parseTarget } from '../src/cluster/names.ts';
+import { deniedMessage } from '../src/slack/render/denied.ts';
 
 export interface CrashloopCommandDeps {
   router: Pick<JobRouter, 'enqueue' | 'clusters'>;
-  allowedNamespaces?: string[];
+  /** Who may read what (and where reports may go); the worker decides again when it resolves the pod. */
+  policy?: Policy;
+  principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
   /** How long queueing may take before the user is told it failed (default 5 s). */
@@ -30,6 +36,20 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       await ack({ response_type: 'ephemeral', text: fallbackText(parsed.message) });
       return;
     }
+    // Authorize: a named namespace is decided here, before anything is queued; a bare name is decided by
+    // the worker once it knows the namespace (it looks only where the user may read).
+    if (parsed.kind === 'diagnose') {
+      const namespace = namespaceOf(parsed.target);
+      if (namespace !== undefined) {
+        const who = deps.principal === undefined ? { userId: command.user_id, groupIds: [] } : await deps.principal(command.user_id);
+        const decision = authorizeReport(deps.policy ?? DEFAULT_POLICY, { cluster: parsed.cluster, namespace }, command.channel_id, who);
+        if (!decision.allowed) {
+          const denied = deniedMessage(decision.reason);
+          await ack({ response_type: 'ephemeral', text: denied.text, blocks: denied.blocks });
+          return;
+        }
+      }
+    }
     const target = parsed.kind === 'diagnose' ? (parsed.target.namespace === undefined ? parsed.target.text : `${parsed.target.text} -n ${parsed.target.namespace}`) : '';
     const diagnosing = diagnosingMessage(target, parsed.cluster);
     await ack({ response_type: 'ephemeral', text: diagnosing.text, blocks: diagnosing.blocks });
@@ -39,12 +59,11 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       cluster: parsed.cluster,
       target: parsed.kind === 'diagnose' ? parsed.target : { text: '' },
       origin: 'slash-command',
-      reply: { channel: command.channel_id, userId: command.user_id, responseUrl: command.response_url },
+      reply: { channel: command.channel_id, userId: command.user_id, responseUrl: command.response_url, ...(command.team_id === undefined ? {} : { teamId: command.team_id }) },
       requestedBy: command.user_id,
       requestedAt: now().toISOString(),
       mode: parsed.kind === 'list' ? 'list' : 'diagnose',
     };
-    if (deps.allowedNamespaces !== undefined) data.allowedNamespaces = deps.allowedNamespaces;
     try {
       // BullMQ's connection waits for Redis forever; the user should not.
       await withTimeout(deps.router.enqueue(data), deps.enqueueTimeoutMs ?? 5000, 'queueing the diagnosis');
@@ -53,4 +72,12 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       await respond({ response_type: 'ephemeral', text: queueUnavailableMessage().text });
     }
   };
+}
+
+function namespaceOf(target: { text: string; namespace?: string }): string | undefined {
+  try {
+    return parseTarget(target.text, target.namespace).namespace;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,10 @@
 // pod its state points at, and say so (or say plainly why not).
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { ACTION_IDS } from '../src/actions/types.ts';
-import type { ActionStateStore } from '../src/slack/action-state.ts';
+import { BINDING_REFUSED, bindingMismatch, type ActionStateStore } from '../src/slack/action-state.ts';
+import { authorizeReport, DEFAULT_POLICY, type Policy } from '../src/auth/policy.ts';
+import type { PrincipalLookup } from '../src/auth/principal.ts';
+import { deniedMessage } from '../src/slack/render/denied.ts';
 import { parseButtonClick } from '../src/slack/action-request.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import { withTimeout } from '../src/queue/with-timeout.ts';
@@ -11,6 +14,9 @@ import { badClickMessage, diagnosingMessage, expiredMessage, queueUnavailableMes
 export interface DiagnoseActionDeps {
   router: Pick<JobRouter, 'enqueue'>;
   states: Pick<ActionStateStore, 'load'>;
+  /** Decided at click time for the clicker, never taken from the button's state. */
+  policy?: Policy;
+  principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
   /** How long loading the state and queueing may take before the user is told it failed (default 5 s). */
@@ -37,6 +43,17 @@ export function createDiagnoseActionHandler(deps: DiagnoseActionDeps) {
         await say(expiredMessage().text);
         return;
       }
+      const mismatch = bindingMismatch(state, { channel: request.channel, messageTs: request.messageTs, teamId: request.user.teamId });
+      if (mismatch !== undefined) {
+        await say(`${BINDING_REFUSED} (the ${mismatch} differs)`);
+        return;
+      }
+      const who = deps.principal === undefined ? { userId: request.user.id, groupIds: [] } : await deps.principal(request.user.id);
+      const decision = authorizeReport(deps.policy ?? DEFAULT_POLICY, { cluster: state.cluster, namespace: state.namespace }, request.channel, who);
+      if (!decision.allowed) {
+        await say(deniedMessage(decision.reason).text);
+        return;
+      }
       const target = `${state.namespace}/${state.pod}`;
       await withTimeout(
         deps.router.enqueue({
@@ -44,7 +61,7 @@ export function createDiagnoseActionHandler(deps: DiagnoseActionDeps) {
           cluster: state.cluster,
           target: { text: target },
           origin: 'button',
-          reply: { channel: request.channel, userId: request.user.id, responseUrl: body.response_url },
+          reply: { channel: request.channel, userId: request.user.id, responseUrl: body.response_url, ...(request.user.teamId === undefined ? {} : { teamId: request.user.teamId }) },
           requestedBy: request.user.id,
           requestedAt: now().toISOString(),
         }),

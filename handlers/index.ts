@@ -4,6 +4,8 @@ import { ACTION_IDS, type ActionExecutor, type ActionId } from '../src/actions/t
 import type { ActionStateStore } from '../src/slack/action-state.ts';
 import type { SlackPoster } from '../src/slack/post.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
+import type { Policy } from '../src/auth/policy.ts';
+import type { PrincipalLookup } from '../src/auth/principal.ts';
 import { createCrashloopCommandHandler } from './crashloop-command.ts';
 import { createDiagnoseActionHandler } from './diagnose-action.ts';
 import { createReportActionHandler } from './report-action.ts';
@@ -13,7 +15,9 @@ export interface SlackHandlerDeps {
   states: Pick<ActionStateStore, 'load'>;
   poster: Pick<SlackPoster, 'postThreadReply'>;
   executor: ActionExecutor;
-  allowedNamespaces?: string[];
+  /** The one policy every path decides with (the executor holds the same one). */
+  policy?: Policy;
+  principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
 }
@@ -30,12 +34,13 @@ export const SLASH_COMMAND = '/crashloop';
 export function registerSlackHandlers(app: ListenerRegistry, deps: SlackHandlerDeps): ActionId[] {
   const common = deps.log === undefined ? {} : { log: deps.log };
   const nowDep = deps.now === undefined ? {} : { now: deps.now };
-  app.command(SLASH_COMMAND, createCrashloopCommandHandler({ router: deps.router, ...(deps.allowedNamespaces === undefined ? {} : { allowedNamespaces: deps.allowedNamespaces }), ...nowDep, ...common }));
+  const auth = { ...(deps.policy === undefined ? {} : { policy: deps.policy }), ...(deps.principal === undefined ? {} : { principal: deps.principal }) };
+  app.command(SLASH_COMMAND, createCrashloopCommandHandler({ router: deps.router, ...auth, ...nowDep, ...common }));
   const registered: ActionId[] = [];
   for (const actionId of Object.values(ACTION_IDS)) {
     const listener =
       actionId === ACTION_IDS.diagnose
-        ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...nowDep, ...common })
+        ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...auth, ...nowDep, ...common })
         : createReportActionHandler(actionId, { executor: deps.executor, poster: deps.poster, ...common });
     app.action({ type: 'block_actions', action_id: actionId }, listener);
     registered.push(actionId);

@@ -10,6 +10,8 @@ import type { JobRouter } from './queue/queues.ts';
 import { closeServer, createRouteServer, healthRoutes, listen, type ReadinessCheck, type Route } from './server/routes.ts';
 import { createSlackIntakeServer, failRequest } from './server/slack-intake.ts';
 import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
+import type { Policy } from './auth/policy.ts';
+import type { PrincipalLookup } from './auth/principal.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -19,7 +21,8 @@ export interface SlackAppDeps {
   states: Pick<ActionStateStore, 'load'>;
   poster: Pick<SlackPoster, 'postThreadReply'>;
   executor: ActionExecutor;
-  allowedNamespaces?: string[];
+  policy?: Policy;
+  principal?: PrincipalLookup;
   /** Extra routes on the same port, e.g. POST /alertmanager. */
   routes?: Route[];
   readiness?: ReadinessCheck[];
@@ -61,7 +64,8 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     states: deps.states,
     poster: deps.poster,
     executor: deps.executor,
-    ...(deps.allowedNamespaces === undefined ? {} : { allowedNamespaces: deps.allowedNamespaces }),
+    ...(deps.policy === undefined ? {} : { policy: deps.policy }),
+    ...(deps.principal === undefined ? {} : { principal: deps.principal }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.log === undefined ? {} : { log: deps.log }),
   };

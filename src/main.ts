@@ -31,6 +31,11 @@ import type { Outbox } from './slack/outbox.ts';
 import { startOutbox } from './slack/outbox-runner.ts';
 import { webClientOutboxSlack } from './slack/outbox-slack.ts';
 import { createOutboxStore } from './slack/outbox-store.ts';
+import type { Policy } from './auth/policy.ts';
+import { loadPolicy } from './auth/load-policy.ts';
+import { principalLookup } from './auth/principal.ts';
+import { slackFromWebClient } from './actions/slack-port.ts';
+import { isSlackResponseUrl } from './queue/job-schema.ts';
 
 // Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
 // Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
@@ -67,6 +72,8 @@ export interface BotContext {
   log: Log;
   /** Where counts go (GET /metrics when METRICS_PORT is set, else nowhere). */
   metrics: Metrics;
+  /** The authorization policy every path decides with. */
+  policy: Policy;
 }
 
 export interface BotOptions {
@@ -94,6 +101,8 @@ export interface BotOptions {
    * NO_METRICS when the port is 0.
    */
   metrics?: Metrics;
+  /** The policy; default CRASHLOOP_POLICY_FILE, else ACTIONS_POLICY, else read for everyone. */
+  policy?: Policy;
 }
 
 /** An executor with background work (rollout follows, cleanup worker) to finish on shutdown. */
@@ -137,6 +146,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     })());
 
   try {
+    // Loaded first: an invalid policy stops the start with every problem listed.
+    const policy = options.policy ?? loadPolicy(config.policyFile);
     let metrics = options.metrics;
     let metricsPort: number | undefined;
     if (metrics === undefined && config.metrics.port !== 0) {
@@ -190,6 +201,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Drained with the workers already (bounded by SHUTDOWN_TIMEOUT_SECONDS): no waiting here.
     closers.push(() => slackOutbox.close(true));
     const outbox = slackOutbox.outbox;
+    const slackGroups = slackFromWebClient(webClient);
+    const principal = principalLookup((userId) => slackGroups.userGroups(userId));
     const readiness: ReadinessCheck[] = [
       {
         name: 'shutdown',
@@ -222,6 +235,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           outbox,
           states,
           incidents,
+          policy,
+          principal,
+          ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),
+          responseUrlAllowed: (url) => isSlackResponseUrl(url, config.slack.apiUrl),
+          log,
           ...options.diagnosis,
         });
         // Each attempt is logged (with its ids) and counted by the instrumentation.
@@ -248,7 +266,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(() => Promise.all(queues.map((q) => q.close())));
       counts.queueDepth(queueDepthOf(queues));
     }
-    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, outbox, states, webClient, log, metrics: counts };
+    const ctx: BotContext = { config, redis, queueConnection: bullRedis, router, poster, outbox, states, webClient, log, metrics: counts, policy };
     const routes = [...alertmanagerRoutes(ctx), ...(options.routes?.(ctx) ?? [])].map((route) => loggedRoute(route, logger));
 
     if (router !== undefined) {
@@ -266,7 +284,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           readiness,
           log,
           logger: slackLogger(logger, 'bolt'),
-          ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),
+          policy,
+          principal,
         },
         config.port,
       );

@@ -1,13 +1,13 @@
 // Builds the real ActionExecutor from the bot's composition context (src/main.ts's BotContext):
 // policy file, one writer per cluster (same kubeconfig rules as the read gateways), the Slack client,
 // settings from the environment and the debug-copy cleanup queue.
-import { readFileSync } from 'node:fs';
 import type { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { KubeClusterWriter, type ClusterWriter } from '../cluster/actions/cluster-writer.ts';
 import type { KubeGatewayOptions } from '../cluster/kube-gateway.ts';
-import { DEFAULT_POLICY, parsePolicy, type Policy } from '../auth/policy.ts';
+import type { Policy } from '../auth/policy.ts';
+import { loadPolicy } from '../auth/load-policy.ts';
 import type { ActionStateStore } from '../slack/action-state.ts';
 import { jsonLogger, type Logger } from './audit.ts';
 import { createDebugCleanup, type DebugCleanup } from './debug/cleanup-queue.ts';
@@ -22,6 +22,8 @@ export interface BotActionContext {
   queueConnection?: Redis;
   states: Pick<ActionStateStore, 'load' | 'save' | 'ttl'>;
   webClient: WebClient;
+  /** The bot's policy (the same object the slash command and the worker decide with). */
+  policy?: Policy;
 }
 
 export interface BotActionOptions {
@@ -37,13 +39,7 @@ export interface BotActionOptions {
   cleanupWorker?: boolean;
 }
 
-/** The policy from CRASHLOOP_POLICY_FILE, else inline YAML in ACTIONS_POLICY, else the safe default. */
-export function loadPolicy(path: string | undefined, env: Record<string, string | undefined> = process.env): Policy {
-  if (path !== undefined) return parsePolicy(readFileSync(path, 'utf8'));
-  const inline = env.ACTIONS_POLICY;
-  if (inline !== undefined && inline.trim() !== '') return parsePolicy(inline);
-  return DEFAULT_POLICY;
-}
+export { loadPolicy };
 
 export function createBotActionExecutor(ctx: BotActionContext, options: BotActionOptions = {}): ActionExecutorHandle & { cleanup: DebugCleanup; close(): Promise<void> } {
   const env = options.env ?? process.env;
@@ -82,7 +78,7 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
     states: ctx.states,
     writerFor,
     slack: slackFromWebClient(ctx.webClient, logger),
-    policy: loadPolicy(ctx.config.policyFile, env),
+    policy: ctx.policy ?? loadPolicy(ctx.config.policyFile, env),
     logger,
     scheduleDebugCleanup: (job, delayMs) => cleanup.schedule(job, delayMs),
     ...options.overrides,

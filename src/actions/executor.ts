@@ -15,7 +15,7 @@ import { rollback } from './handlers/rollout-undo.ts';
 import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import type { ActionSlack } from './slack-port.ts';
-import { ActionStateStore, type ActionState } from '../slack/action-state.ts';
+import { ActionStateStore, BINDING_REFUSED, bindingMismatch, type ActionState } from '../slack/action-state.ts';
 import { actionOutcomeMessage } from '../slack/render/messages.ts';
 import { incidentId } from '../queue/types.ts';
 import { ACTION_CLASSES, ACTION_IDS, type ActionExecutor, type ActionId, type ActionOutcome, type ActionRequest } from './types.ts';
@@ -144,8 +144,17 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       await record(request, state, outcome);
       return outcome;
     }
+    // The state must belong to the message that was clicked: a value copied (or rewritten in Redis) onto
+    // another team, channel or message is refused before anything else.
+    const mismatch = bindingMismatch(state, { channel: request.channel, messageTs: request.messageTs, teamId: request.user.teamId });
+    if (mismatch !== undefined) {
+      const outcome: ActionOutcome = { status: 'denied', message: `${BINDING_REFUSED} (the ${mismatch} differs)` };
+      await record(request, state, outcome);
+      return outcome;
+    }
+    // Decided now, from the policy, for the clicker and the state's cluster and namespace.
     const groupIds = await deps.slack.userGroups(request.user.id).catch(() => []);
-    const decision = authorize(policy, { userId: request.user.id, groupIds }, state.namespace, actionClass);
+    const decision = authorize(policy, { userId: request.user.id, groupIds }, { cluster: state.cluster, namespace: state.namespace }, actionClass);
     if (!decision.allowed) {
       const outcome: ActionOutcome = { status: 'denied', message: decision.reason };
       await record(request, state, outcome);

@@ -14,7 +14,11 @@ export const ACTION_IDS = {
 } as const;
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
-/** read: logs; debug: copy, override; write: rollback, revert, delete. */
+/**
+ * read: pods, logs, reports; debug: a copy or an ephemeral container beside the workload (the workload
+ * itself is untouched); write: anything that changes the workload or deletes (sleep override, revert,
+ * rollback, delete). Sleep override is write: it removes the probes and command of every replica.
+ */
 export type ActionClass = 'read' | 'debug' | 'write';
 
 /** A button click, parsed from a block_actions payload. */
@@ -60,7 +64,9 @@ export const ACTION_CLASSES: Record<ActionId, ActionClass> = {
   [ACTION_IDS.previousLogs]: 'read',
   [ACTION_IDS.diagnose]: 'read',
   [ACTION_IDS.debugCopy]: 'debug',
-  [ACTION_IDS.sleepOverride]: 'debug',
+  // Takes every replica out of service (no probes, sleeping container): as strong as a rollback, and in
+  // the same class as its Revert, so whoever may start one may end it.
+  [ACTION_IDS.sleepOverride]: 'write',
   [ACTION_IDS.debugEphemeral]: 'debug',
   [ACTION_IDS.sleepRevert]: 'write',
   [ACTION_IDS.debugDelete]: 'write',

@@ -108,6 +108,10 @@ export async function resolveTarget(gateway: ClusterGateway, query: TargetQuery,
   if (namespace !== undefined && !namespaceAllowed(namespace, allowed)) {
     return { kind: 'not-found', suggestions: [], message: `Namespace "${namespace}" is not one this bot may look at (allowed: ${(allowed ?? []).join(', ')}).` };
   }
+  const mayRead = query.mayRead ?? (() => true);
+  if (namespace !== undefined && !mayRead(namespace)) {
+    return { kind: 'not-found', suggestions: [], message: `Namespace "${namespace}" is not one you may look at (the actions policy).` };
+  }
   // Fast path: a namespaced pod name is one GET.
   if (namespace !== undefined && (kind === undefined || kind === 'Pod')) {
     try {
@@ -118,7 +122,7 @@ export async function resolveTarget(gateway: ClusterGateway, query: TargetQuery,
     }
   }
   const scope = scopeOf(namespace, allowed);
-  const inScope = (ns: string | undefined) => ns !== undefined && namespaceAllowed(ns, allowed);
+  const inScope = (ns: string | undefined) => ns !== undefined && namespaceAllowed(ns, allowed) && mayRead(ns);
   // Fast path: an exact pod name in any namespace, filtered by the API server rather than listing every pod.
   if (namespace === undefined && (kind === undefined || kind === 'Pod')) {
     const exact = (await listInScope(scope, (ns) => gateway.listPods(ns, { fieldSelector: `metadata.name=${name}` }, signal))).filter(

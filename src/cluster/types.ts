@@ -71,6 +71,8 @@ export interface TargetQuery {
   namespace?: string;
   /** Namespace globs the caller may look at; undefined = all. */
   allowedNamespaces?: string[];
+  /** The requester's read right per namespace (the actions policy); pods elsewhere are not looked at or named. */
+  mayRead?: (namespace: string) => boolean;
 }
 
 export type ResolveResult =

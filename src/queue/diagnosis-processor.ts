@@ -28,6 +28,11 @@ import {
 } from '../slack/render/messages.ts';
 import { classifyError, PermanentJobError, RetryableJobError } from './errors.ts';
 import { incidentId, type DiagnosisJobData, type IncidentKey } from './types.ts';
+import { isSlackResponseUrl, validateJobData } from './job-schema.ts';
+import { parseTarget } from '../cluster/names.ts';
+import { authorizeReport, DEFAULT_POLICY, type Decision, type Policy, type Principal } from '../auth/policy.ts';
+import type { PrincipalLookup } from '../auth/principal.ts';
+import { deniedMessage, withheldMessage } from '../slack/render/denied.ts';
 
 /** The parts of a BullMQ Job the processor reads. */
 export interface DiagnosisJob {
@@ -61,6 +66,15 @@ export interface DiagnosisDeps {
   /** Open incidents (Alertmanager); a report about one becomes its parent message. */
   incidents?: IncidentStore;
   now?: () => Date;
+  /** Who may see what; decided here again for every job (default: read for everyone). */
+  policy?: Policy;
+  /** The requester's Slack groups, for group grants (default: none). */
+  principal?: PrincipalLookup;
+  /** Namespace globs this deployment may look at (CRASHLOOP_ALLOWED_NAMESPACES); never taken from the job. */
+  allowedNamespaces?: string[];
+  /** Where ephemeral answers may be posted (default: Slack's hooks.slack.com). */
+  responseUrlAllowed?: (url: string) => boolean;
+  log?: (message: string, error?: unknown) => void;
 }
 
 export interface DiagnosisOutbox {
@@ -82,6 +96,14 @@ export function incidentOf(cluster: string, snapshot: Snapshot): IncidentKey {
   return { cluster, namespace, workload };
 }
 
+function namedNamespace(data: DiagnosisJobData): string | undefined {
+  try {
+    return parseTarget(data.target.text, data.target.namespace).namespace;
+  } catch {
+    return undefined;
+  }
+}
+
 function targetText(data: DiagnosisJobData): string {
   return data.target.namespace === undefined || data.target.text.includes('/') ? data.target.text : `${data.target.namespace}/${data.target.text}`;
 }
@@ -98,9 +120,26 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
   const now = deps.now ?? (() => new Date());
   const cluster = deps.gateway.cluster;
 
+  const policy = deps.policy ?? DEFAULT_POLICY;
+  const responseUrlAllowed = deps.responseUrlAllowed ?? ((url: string) => isSlackResponseUrl(url));
+  const allowedNamespaces = deps.allowedNamespaces;
+
+  /** Who asked, for user-initiated jobs; undefined for alerts (the routed channel is the audience). */
+  async function requesterOf(data: DiagnosisJobData): Promise<Principal | undefined> {
+    if (data.origin === 'alertmanager') return undefined;
+    const userId = data.requestedBy ?? data.reply.userId;
+    // A user-initiated job without a Slack user id can see nothing.
+    if (userId === undefined || !/^[UW][A-Z0-9]{2,}$/.test(userId)) return { userId: '(unknown)', groupIds: [] };
+    return deps.principal === undefined ? { userId, groupIds: [] } : deps.principal(userId);
+  }
+
+  function decide(namespace: string, channel: string, who: Principal | undefined): Decision {
+    return authorizeReport(policy, { cluster, namespace }, channel, who);
+  }
+
   async function tell(job: DiagnosisJob, kind: string, message: RenderedMessage): Promise<void> {
     const reply = job.data.reply;
-    if (reply.responseUrl !== undefined) {
+    if (reply.responseUrl !== undefined && responseUrlAllowed(reply.responseUrl)) {
       await deps.poster.respond(reply.responseUrl, message);
       return;
     }
@@ -108,10 +147,11 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     await deps.outbox.put(`job:${job.id ?? 'nojob'}:notice:${kind}`, target, message, { priority: PRIORITY.notice });
   }
 
-  async function listMode(job: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {
-    const pods = await deps.listCrashingPods(deps.gateway, job.data.allowedNamespaces, signal);
+  async function listMode(job: DiagnosisJob, who: Principal | undefined, signal?: AbortSignal): Promise<DiagnosisResult> {
+    // Only the pods of namespaces the requester may read, and that may be shown in this channel.
+    const pods = (await deps.listCrashingPods(deps.gateway, allowedNamespaces, signal)).filter((p) => decide(p.namespace, job.data.reply.channel, who).allowed);
     if (pods.length === 0) {
-      await tell(job, 'list', noCrashingPodsMessage(cluster, job.data.allowedNamespaces));
+      await tell(job, 'list', noCrashingPodsMessage(cluster, allowedNamespaces));
       return { status: 'listed', count: 0 };
     }
     const stateIds = await Promise.all(pods.slice(0, 20).map((p) => deps.states.save(podState(job, p.namespace, p.name))));
@@ -123,14 +163,21 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
   function podState(job: DiagnosisJob, namespace: string, pod: string): ActionState {
     const state: ActionState = { v: 1, cluster, namespace, pod, channel: job.data.reply.channel, createdAt: now().toISOString() };
     if (job.id !== undefined) state.jobId = job.id;
+    if (job.data.reply.teamId !== undefined) state.teamId = job.data.reply.teamId;
     return state;
   }
 
-  async function diagnoseMode(job: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {
+  async function diagnoseMode(job: DiagnosisJob, who: Principal | undefined, signal?: AbortSignal): Promise<DiagnosisResult> {
     const data = job.data;
-    const query: TargetQuery = { text: data.target.text };
+    const query: TargetQuery = { text: data.target.text, mayRead: (ns) => decide(ns, data.reply.channel, who).allowed };
     if (data.target.namespace !== undefined) query.namespace = data.target.namespace;
-    if (data.allowedNamespaces !== undefined) query.allowedNamespaces = data.allowedNamespaces;
+    if (allowedNamespaces !== undefined) query.allowedNamespaces = allowedNamespaces;
+    // A named namespace is decided before any cluster call, so a refusal says why rather than "not found".
+    const named = namedNamespace(data);
+    if (named !== undefined) {
+      const first = decide(named, data.reply.channel, who);
+      if (!first.allowed) await refuse(job, who, first.reason);
+    }
     let resolved = await deps.resolveTarget(deps.gateway, query, signal);
     // An alert's pod may be gone (replaced by its controller): diagnose the workload's current crashing pod.
     if (resolved.kind === 'not-found' && data.target.fallback !== undefined) resolved = await deps.resolveTarget(deps.gateway, { ...query, text: data.target.fallback }, signal);
@@ -147,6 +194,14 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       return { status: 'ambiguous', count: resolved.candidates.length };
     }
 
+    // Decided before anything is read from the pod: may this requester (or, for an alert, this
+    // channel) see this namespace? The job's incident, if any, must be about the same namespace.
+    const early = decide(resolved.namespace, data.reply.channel, who);
+    if (!early.allowed) await refuse(job, who, early.reason);
+    if (data.incident !== undefined && (data.incident.namespace !== resolved.namespace || data.incident.cluster !== cluster)) {
+      throw new PermanentJobError('BAD_REQUEST', `the job's incident (${incidentId(data.incident)}) is not about ${resolved.namespace} in ${cluster}`);
+    }
+
     const snapshot = await deps.captureSnapshot(deps.gateway, resolved.namespace, resolved.name, { signal, now });
     const report = deps.diagnose(snapshot);
     const incident = data.incident ?? incidentOf(cluster, snapshot);
@@ -157,6 +212,11 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     const channel = inIncident ? open.channel : data.reply.channel;
     // One key per logical message: the incident's parent, or this job's own report.
     const reportKey = inIncident ? parentKey(incident) : `report:${job.id ?? `${incidentKey}:${data.requestedAt}`}`;
+    // A report that goes to another channel (the incident's) is decided again for that channel.
+    if (channel !== data.reply.channel) {
+      const moved = decide(resolved.namespace, channel, who);
+      if (!moved.allowed) await refuse(job, who, moved.reason);
+    }
 
     const base = podState(job, report.pod.namespace, report.pod.name);
     base.channel = channel;
@@ -212,9 +272,23 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     return { status: 'posted', channel, key: reportKey, cause: primary?.cause ?? 'none', news, incident: incidentKey };
   }
 
-  return async function processDiagnosisJob(job: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {
+  /** Says no (ephemerally to a requester, in the channel for an alert) and stops the job for good. */
+  async function refuse(job: DiagnosisJob, who: Principal | undefined, reason: string): Promise<never> {
+    await tell(job, 'denied', who === undefined ? withheldMessage(reason) : deniedMessage(reason)).catch(() => undefined);
+    throw new PermanentJobError('FORBIDDEN', reason);
+  }
+
+  return async function processDiagnosisJob(rawJob: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {
+    // Redis is a trust boundary: a job that does not validate is dropped without a word to anyone it names.
+    const valid = validateJobData(rawJob.data);
+    if (!valid.ok) {
+      deps.log?.(`dropped job ${rawJob.id ?? '?'}: its data is not a valid diagnosis job (${valid.problems})`);
+      throw new PermanentJobError('BAD_REQUEST', `invalid job data: ${valid.problems}`);
+    }
+    const job: DiagnosisJob = { ...rawJob, data: valid.data };
     try {
-      return job.data.mode === 'list' ? await listMode(job, signal) : await diagnoseMode(job, signal);
+      const who = await requesterOf(job.data);
+      return job.data.mode === 'list' ? await listMode(job, who, signal) : await diagnoseMode(job, who, signal);
     } catch (error) {
       const classified = classifyError(error);
       const target = targetText(job.data) || cluster;

@@ -10,6 +10,8 @@ export interface ReplyTarget {
   userId?: string;
   /** For slash commands: Slack's response_url, valid 30 min, for ephemeral follow-ups. */
   responseUrl?: string;
+  /** The Slack team the request came from; buttons made for it are bound to it. */
+  teamId?: string;
 }
 
 /** An incident is (cluster, namespace, workload); alerts and reports about it share one thread. */
@@ -42,7 +44,10 @@ export interface DiagnosisJobData {
   requestedAt: string;
   /** 'list': `/crashloop` alone, answer with the crashing pods; default 'diagnose'. */
   mode?: 'diagnose' | 'list';
-  /** Namespace globs the requester may look at; undefined = all. */
+  /**
+   * Legacy: jobs once carried the namespaces they might touch. Ignored: the worker takes them from its
+   * own config and the policy (src/queue/job-schema.ts drops it).
+   */
   allowedNamespaces?: string[];
 }
 

@@ -24,7 +24,6 @@ function run(text: string, enqueue: (data: DiagnosisJobData) => Promise<string> 
         return enqueue(data);
       },
     },
-    allowedNamespaces: ['payments-*'],
     now: () => new Date('2026-11-21T12:00:00Z'),
   });
   const done = handler({
@@ -49,8 +48,8 @@ describe('/crashloop listener', () => {
     expect(r.jobs).toEqual([
       {
         v: 1, cluster: 'prod', target: { text: 'payments/api-1' }, origin: 'slash-command', mode: 'diagnose',
-        reply: { channel: 'C1', userId: 'U1', responseUrl: 'https://hooks.slack.test/r/1' },
-        requestedBy: 'U1', requestedAt: '2026-11-21T12:00:00.000Z', allowedNamespaces: ['payments-*'],
+        reply: { channel: 'C1', userId: 'U1', responseUrl: 'https://hooks.slack.test/r/1', teamId: 'T1' },
+        requestedBy: 'U1', requestedAt: '2026-11-21T12:00:00.000Z',
       },
     ]);
   });

@@ -23,6 +23,7 @@ import { classifyError, PermanentJobError, RetryableJobError } from '../../src/q
 import { createDiagnosisQueue } from '../../src/queue/queues.ts';
 import { startDiagnosisWorker } from '../../src/queue/worker.ts';
 import type { DiagnosisJobData } from '../../src/queue/types.ts';
+import { isSlackResponseUrl } from '../../src/queue/job-schema.ts';
 
 const noPacing: Pacer = { wait: async () => 0 };
 let redisServer: TestRedis;
@@ -65,13 +66,13 @@ async function harness(): Promise<Harness> {
   const poster = new SlackPoster({ client, redis, pacer: noPacing, prefix });
   const started = await startOutbox({ connection: redis, redis, store: createOutboxStore(redis, { prefix }), slack: webClientOutboxSlack(client), pacer: new RedisPacer(redis, { prefix, intervalMs: 5 }), prefix, parentWaitMs: 50 });
   cleanup.push(() => started.close());
-  const processor = createDiagnosisProcessor({ gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster, outbox: started.outbox, states: new ActionStateStore(redis, { prefix }) });
+  const processor = createDiagnosisProcessor({ gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster, outbox: started.outbox, states: new ActionStateStore(redis, { prefix }), responseUrlAllowed: (url) => isSlackResponseUrl(url, slack.apiUrl) });
   const queue = createDiagnosisQueue(cluster, { connection: redis, prefix, jobOptions: { attempts: 3, backoff: { type: 'fixed', delay: 50 } } });
   const worker: Worker = startDiagnosisWorker(cluster, processor, { connection: redis, prefix });
   const events = new QueueEvents(queue.name, { connection: redis.duplicate(), prefix });
   await events.waitUntilReady();
   cleanup.push(() => queue.close(), () => worker.close(), () => events.close());
-  return { queue, events, gateway, channel: uniqueName('C') };
+  return { queue, events, gateway, channel: uniqueName('C').replace('-', '').toUpperCase() };
 }
 
 function job(h: Harness, text: string, responseUrl?: string): DiagnosisJobData {
