@@ -54,7 +54,7 @@ function boltLogLevel(level: SlackAppDeps['logLevel']) {
 
 /** Starts the Slack app on `port` (0 = a free port) and returns the port it listens on. */
 export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<RunningSlackApp> {
-  const routes = [...healthRoutes(deps.readiness ?? []), ...(deps.routes ?? [])];
+  const routes = [...healthRoutes(deps.readiness ?? [], 3000, deps.log), ...(deps.routes ?? [])];
   // Bounded retries: Bolt's auth.test at start must fail in seconds, not hold the process for half an hour.
   const clientOptions = { slackApiUrl: deps.slack.apiUrl, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 } };
   const logLevel = boltLogLevel(deps.logLevel);

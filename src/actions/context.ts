@@ -63,7 +63,7 @@ export async function messageWithButton(ctx: ActionContext, text: Mrkdwn, action
 /** State for a button posted by an action: the clicked button's state, pointing at this thread. */
 export function followUpState(ctx: ActionContext, extra: Partial<ActionState>): ActionState {
   // The new button lives on a new message: it inherits the channel and team binding, not the message's.
-  const { messageTs: _clicked, ...rest } = ctx.state;
+  const { messageTs: _clicked, revertAnyway: _forced, ...rest } = ctx.state;
   return { ...rest, channel: ctx.request.channel, threadTs: ctx.request.threadTs, createdAt: ctx.now().toISOString(), ...extra };
 }
 

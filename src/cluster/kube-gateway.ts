@@ -34,6 +34,21 @@ function selectorProblem(selector: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Where and what is wrong with a kubeconfig, without any of its content: YAML errors give their reason
+ * and position only; file-system errors their code and path; anything else just its kind.
+ */
+export function kubeconfigProblem(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return 'it could not be read';
+  const e = err as { reason?: unknown; mark?: { line?: unknown; column?: unknown }; code?: unknown; path?: unknown; name?: unknown };
+  if (typeof e.reason === 'string' && typeof e.mark?.line === 'number' && typeof e.mark.column === 'number') {
+    return `it is not valid YAML (${e.reason.slice(0, 80)} at line ${e.mark.line + 1}, column ${e.mark.column + 1})`;
+  }
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return `${e.code}${typeof e.path === 'string' ? ` on ${e.path}` : ''}`;
+  if (e.name === 'SyntaxError') return 'it is not valid YAML or JSON';
+  return `it could not be parsed (${typeof e.name === 'string' ? e.name.slice(0, 40) : 'error'})`;
+}
+
 /** Loads credentials: in-cluster when running in a pod without an explicit kubeconfig, else the kubeconfig. */
 export function loadKubeConfig(options: KubeGatewayOptions = {}): KubeConfig {
   const env = options.env ?? process.env;
@@ -45,8 +60,8 @@ export function loadKubeConfig(options: KubeGatewayOptions = {}): KubeConfig {
     else if (env.KUBERNETES_SERVICE_HOST && !explicit) kc.loadFromCluster();
     else kc.loadFromDefault();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new ClusterError('UNAVAILABLE', `Cannot load the kubeconfig: ${message}. Set KUBECONFIG to a valid file or pass --context.`, { cause: err });
+    // Not the parser's message: it quotes the offending lines, which can hold a token or a key.
+    throw new ClusterError('UNAVAILABLE', `Cannot load the kubeconfig: ${kubeconfigProblem(err)}. Set KUBECONFIG to a valid file or pass --context.`);
   }
   if (options.context !== undefined) {
     const names = kc.getContexts().map((c) => c.name);

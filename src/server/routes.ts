@@ -35,8 +35,12 @@ export function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): Promis
   });
 }
 
-/** GET /healthz (the process is up) and GET /readyz (every check passes within `timeoutMs`). */
-export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000): Route[] {
+/**
+ * GET /healthz (the process is up) and GET /readyz (every check passes within `timeoutMs`). These are on
+ * the public port, so /readyz answers with a status only; which check failed and why go to `log`
+ * (error texts name hosts, ports and cluster errors an outsider has no business reading).
+ */
+export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000, log?: (message: string, error?: unknown) => void): Route[] {
   return [
     { path: '/healthz', method: 'GET', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {
@@ -59,7 +63,8 @@ export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000): Route[
             }),
           );
           const ready = results.every((r) => r.ok);
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: results });
+          for (const r of results) if (!r.ok) log?.(`readiness check "${r.name}" failed: ${r.error}`);
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
         })();
       },
     },

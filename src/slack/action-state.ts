@@ -33,6 +33,8 @@ export interface ActionState {
   jobId?: string;
   /** The debug copy a "Delete now" button deletes (set by src/actions). */
   debugPod?: string;
+  /** A "Revert anyway" button: revert even though the workload changed after the override. */
+  revertAnyway?: boolean;
   createdAt: string;
 }
 
@@ -57,6 +59,7 @@ const stateSchema = z
     incident: z.object({ cluster: z.string().min(1), namespace: z.string().min(1), workload: z.string().min(1) }).strict().optional(),
     jobId: z.string().max(200).optional(),
     debugPod: dnsName.optional(),
+    revertAnyway: z.literal(true).optional(),
     createdAt: z.string().max(40),
   })
   .strict();

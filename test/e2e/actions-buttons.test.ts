@@ -43,7 +43,9 @@ describe('report buttons on a real cluster', () => {
     expect(confirm).toContain('app image: registry.test/checkout:v2 → registry.test/checkout:v1');
 
     await kubectl(['-n', bot.twinNs, 'rollout', 'undo', 'deployment/checkout', '--to-revision=1']);
-    expect(await bot.click(ACTION_IDS.rolloutUndo, stateId)).toBe(`:white_check_mark: <@${OPS}>: rolled back checkout to revision 1`);
+    // Clicked on the report itself: its buttons are bound to that message.
+    const reportTs = String((report.result as { ts?: string } | undefined)?.ts);
+    expect(await bot.click(ACTION_IDS.rolloutUndo, stateId, OPS, reportTs)).toBe(`:white_check_mark: <@${OPS}>: rolled back checkout to revision 1`);
     const expected = await rolloutView(bot.twinNs, 'Deployment', 'checkout');
     const actual = await rolloutView(bot.ns, 'Deployment', 'checkout');
     expect(JSON.stringify(actual).replaceAll(bot.ns, '<bot.ns>')).toBe(JSON.stringify(expected).replaceAll(bot.twinNs, '<bot.ns>'));

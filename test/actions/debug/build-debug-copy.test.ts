@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDebugCopy, debugCopyName, execCommand } from '../../../src/actions/debug/build-debug-copy.ts';
-import { planRevert, planSleepOverride, ORIGINAL_TEMPLATE_ANNOTATION } from '../../../src/actions/debug/sleep-override.ts';
+import { APPLIED_TEMPLATE_ANNOTATION, planRevert, planSleepOverride, ORIGINAL_TEMPLATE_ANNOTATION } from '../../../src/actions/debug/sleep-override.ts';
 import type { JsonObject } from '../../../src/actions/json.ts';
 
 const probe = { httpGet: { path: '/healthz', port: 8080 } };
@@ -76,7 +76,7 @@ describe('sleep override plans', () => {
     expect(plan.body[0]).toEqual({ op: 'test', path: '/metadata/generation', value: 7 });
     expect(plan.body[1]).toEqual({ op: 'add', path: '/metadata/annotations', value: {} });
     expect(plan.body[2]).toEqual({ op: 'add', path: '/metadata/annotations/crashloop.dev~1sleep-override-original', value: JSON.stringify((deployment.spec as JsonObject).template) });
-    const replaced = plan.body[4] as JsonObject;
+    const replaced = plan.body[5] as JsonObject;
     const containers = ((replaced.value as JsonObject).spec as JsonObject).containers as JsonObject[];
     expect(containers[0]).toEqual({ name: 'api', image: 'api:2', command: ['sleep', '3600'] });
     expect(containers[1]).toEqual({ name: 'proxy', image: 'envoy:1', readinessProbe: probe });
@@ -94,5 +94,30 @@ describe('sleep override plans', () => {
       ],
     });
     expect(planRevert(deployment)).toMatchObject({ kind: 'error' });
+  });
+
+  it('records the applied template, and Revert refuses (naming the change) when the workload changed since', () => {
+    const plan = planSleepOverride(deployment, 'api', ['sleep', '3600'], 'alice');
+    if (plan.kind !== 'patch' || !Array.isArray(plan.body)) throw new Error('expected a patch');
+    const applied = plan.body.find((op) => (op as JsonObject).path === '/metadata/annotations/crashloop.dev~1sleep-override-applied') as JsonObject;
+    const replaced = plan.body.find((op) => (op as JsonObject).path === '/spec/template') as JsonObject;
+    expect(JSON.parse(String(applied.value))).toEqual(replaced.value);
+
+    const annotations = { [ORIGINAL_TEMPLATE_ANNOTATION]: JSON.stringify((deployment.spec as JsonObject).template), [APPLIED_TEMPLATE_ANNOTATION]: String(applied.value) };
+    const untouched: JsonObject = { metadata: { generation: 8, annotations }, spec: { template: replaced.value as JsonObject } };
+    expect(planRevert(untouched)).toMatchObject({ kind: 'patch' });
+
+    const edited = structuredClone(untouched);
+    const containers = (((edited.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[];
+    (containers[0] as JsonObject).image = 'api:3';
+    (containers[1] as JsonObject).args = ['--db-password', 'NewHunter2'];
+    const refused = planRevert(edited);
+    expect(refused).toEqual({ kind: 'changed', changes: ['container api: image api:2 → api:3', 'container proxy: args changed'] });
+    expect(JSON.stringify(refused)).not.toContain('NewHunter2');
+
+    const forced = planRevert(edited, { force: true });
+    if (forced.kind !== 'patch' || !Array.isArray(forced.body)) throw new Error('expected a patch');
+    expect(forced.body).toContainEqual({ op: 'replace', path: '/spec/template', value: (deployment.spec as JsonObject).template });
+    expect(forced.body).toContainEqual({ op: 'remove', path: '/metadata/annotations/crashloop.dev~1sleep-override-applied' });
   });
 });

@@ -39,8 +39,11 @@ export interface ButtonBot {
   state(extra: Partial<ActionState>): ActionState;
   /** Outcome lines the report-action listener posted in the thread. */
   outcomes(): RecordedCall[];
-  /** A signed click; resolves the outcome line posted for it (each click has its own message ts). */
-  click(actionId: ActionId, stateId: string, user?: string): Promise<string>;
+  /**
+   * A signed click; resolves the outcome line posted for it. Each click comes from its own message ts,
+   * unless `messageTs` names the message carrying the button (a state bound to its report message).
+   */
+  click(actionId: ActionId, stateId: string, user?: string, messageTs?: string): Promise<string>;
   /** One click delivered twice (same payload and action_ts), as Slack retries it; resolves its message ts. */
   clickTwice(actionId: ActionId, stateId: string, user?: string): Promise<string>;
   /** The audit outcomes recorded for a state id, once there are at least `count`, sorted. */
@@ -106,12 +109,13 @@ export async function startButtonBot(options: { settings?: Partial<ActionSetting
     outcomes,
     outcomesIn,
     nextTs,
-    async click(actionId, stateId, user = OPS) {
-      const ts = nextTs();
+    async click(actionId, stateId, user = OPS, messageTs) {
+      const ts = messageTs ?? nextTs();
+      const before = outcomesIn(ts).length;
       const res = await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId, value: stateId, userId: user, channelId: CHANNEL, messageTs: ts, responseUrl: slack.responseUrl() }));
       expect(res.status).toBe(200);
-      const lines = await slack.waitFor(() => (outcomesIn(ts).length > 0 ? outcomesIn(ts) : undefined), 90_000);
-      return lines[0] ?? '';
+      const lines = await slack.waitFor(() => (outcomesIn(ts).length > before ? outcomesIn(ts) : undefined), 90_000);
+      return lines[before] ?? '';
     },
     async clickTwice(actionId, stateId, user = OPS) {
       const ts = nextTs();
