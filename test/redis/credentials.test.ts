@@ -43,9 +43,10 @@ describe('Redis credentials', () => {
     const config = loadConfig(env({ REDIS_URL: `redis://:${encodeURIComponent(PASSWORD)}@${hostPort()}` }));
     const bot = await startBot({ config, createGateway: () => FixtureGateway.fromSnapshots([], 'pw-test'), log: () => undefined });
     try {
+      // /readyz says only ready or not (its checks include Redis); the details stay in the log.
       const ready = await fetch(`http://127.0.0.1:${bot.port}/readyz`);
-      const body = (await ready.json()) as { checks: { name: string; ok: boolean }[] };
-      expect(body.checks.find((c) => c.name === 'redis')?.ok).toBe(true);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready' });
     } finally {
       await bot.close();
     }
