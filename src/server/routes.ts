@@ -64,7 +64,9 @@ export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000, log?: (
           );
           const ready = results.every((r) => r.ok);
           for (const r of results) if (!r.ok) log?.(`readiness check "${r.name}" failed: ${r.error}`);
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+          // A draining process says so (a status, not a detail): load balancers and tests can tell it apart.
+          const draining = results.some((r) => r.name === 'shutdown' && !r.ok);
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'shutting down' : 'not ready' });
         })();
       },
     },

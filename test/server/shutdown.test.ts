@@ -70,8 +70,9 @@ async function serve(extra: NodeJS.ProcessEnv): Promise<{ bot: ServeProcess; por
 async function readyz(port: number): Promise<{ status: number; shuttingDown: boolean } | undefined> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-    const body = (await res.json()) as { checks: { name: string; ok: boolean }[] };
-    return { status: res.status, shuttingDown: body.checks.some((c) => c.name === 'shutdown' && !c.ok) };
+    // The public /readyz says only its status; a draining process answers "shutting down".
+    const body = (await res.json()) as { status: string };
+    return { status: res.status, shuttingDown: body.status === 'shutting down' };
   } catch {
     return undefined;
   }
