@@ -15,7 +15,8 @@ import { rollback } from './handlers/rollout-undo.ts';
 import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import type { ActionSlack } from './slack-port.ts';
-import { ActionStateStore, BINDING_REFUSED, bindingMismatch, type ActionState } from '../slack/action-state.ts';
+import { ActionStateStore, BINDING_REFUSED, checkBinding, type ActionState } from '../slack/action-state.ts';
+import { createOutboxStore } from '../slack/outbox-store.ts';
 import { actionOutcomeMessage } from '../slack/render/messages.ts';
 import { incidentId } from '../queue/types.ts';
 import { ACTION_CLASSES, ACTION_IDS, type ActionExecutor, type ActionId, type ActionOutcome, type ActionRequest } from './types.ts';
@@ -83,6 +84,9 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
   const now = deps.now ?? (() => new Date());
   const policy = deps.policy ?? DEFAULT_POLICY;
   const states = deps.states ?? new ActionStateStore(deps.redis, { prefix });
+  // Report buttons are bound to their message by outbox key; the outbox records the ts once it posts.
+  const outboxStore = createOutboxStore(deps.redis, { prefix });
+  const messageTsOf = (key: string) => outboxStore.ts(key);
   const idem = deps.idempotency ?? createIdempotencyStore(deps.redis, prefix);
   const audit = deps.audit ?? createAuditLog(deps.redis, logger, { prefix });
   const settings: ActionSettings = {
@@ -146,7 +150,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     }
     // The state must belong to the message that was clicked: a value copied (or rewritten in Redis) onto
     // another team, channel or message is refused before anything else.
-    const mismatch = bindingMismatch(state, { channel: request.channel, messageTs: request.messageTs, teamId: request.user.teamId });
+    const mismatch = await checkBinding(state, { channel: request.channel, messageTs: request.messageTs, teamId: request.user.teamId }, messageTsOf);
     if (mismatch !== undefined) {
       const outcome: ActionOutcome = { status: 'denied', message: `${BINDING_REFUSED} (the ${mismatch} differs)` };
       await record(request, state, outcome);

@@ -230,6 +230,8 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     if (top !== undefined) base.workload = { kind: top.kind, name: top.name };
     const revision = rollbackRevision(report);
     if (revision !== undefined) base.toRevision = revision;
+    // Bound to the message that will carry the buttons: the outbox posts it under reportKey.
+    base.messageKey = reportKey;
     const stateId = await deps.states.save(base);
     const stateIds: Partial<Record<ActionId, string>> = {};
     if (primary !== undefined) {

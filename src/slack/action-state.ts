@@ -26,6 +26,8 @@ export interface ActionState {
   threadTs?: string;
   /** The message carrying the buttons, once known; a click on another message is refused. */
   messageTs?: string;
+  /** The outbox key of the message carrying the buttons (src/slack/outbox.ts): its ts is known once posted. */
+  messageKey?: string;
   /** The Slack team (workspace) the buttons were posted for. */
   teamId?: string;
   incident?: IncidentKey;
@@ -55,6 +57,7 @@ const stateSchema = z
     channel: slackId,
     threadTs: slackTs.optional(),
     messageTs: slackTs.optional(),
+    messageKey: z.string().min(1).max(300).optional(),
     teamId: slackId.optional(),
     incident: z.object({ cluster: z.string().min(1), namespace: z.string().min(1), workload: z.string().min(1) }).strict().optional(),
     jobId: z.string().max(200).optional(),
@@ -83,6 +86,16 @@ export interface ClickOrigin {
   channel: string;
   messageTs: string;
   teamId?: string | undefined;
+}
+
+/**
+ * bindingMismatch for a state bound by outbox key: the message's ts is looked up (a message not yet posted
+ * cannot have been clicked).
+ */
+export async function checkBinding(state: ActionState, click: ClickOrigin, messageTsOf?: (key: string) => Promise<string | undefined>): Promise<string | undefined> {
+  if (state.messageTs !== undefined || state.messageKey === undefined || messageTsOf === undefined) return bindingMismatch(state, click);
+  const ts = await messageTsOf(state.messageKey);
+  return ts === undefined ? 'message' : bindingMismatch({ ...state, messageTs: ts }, click);
 }
 
 /** Why a click may not use this state (it was made for another team, channel or message), or undefined. */

@@ -13,7 +13,7 @@ import { captureSnapshot } from '../../src/cluster/capture-snapshot.ts';
 import { listCrashingPods, resolveTarget } from '../../src/cluster/resolve-target.ts';
 import { SlackPoster } from '../../src/slack/post.ts';
 import { ActionStateStore } from '../../src/slack/action-state.ts';
-import { createDiagnosisProcessor } from '../../src/queue/diagnosis-processor.ts';
+import { createDiagnosisProcessor, type DiagnosisOutbox } from '../../src/queue/diagnosis-processor.ts';
 import { isSlackResponseUrl } from '../../src/queue/job-schema.ts';
 import { PermanentJobError } from '../../src/queue/errors.ts';
 import { parsePolicy } from '../../src/auth/policy.ts';
@@ -25,6 +25,13 @@ const MARKER = 'ledger-secret-line-4412';
 let redisServer: TestRedis;
 let redis: Redis;
 let slack: FakeSlack;
+// Channel messages leave the processor through its outbox (src/slack/outbox.ts); recording what it is
+// handed shows at once whether anything would be posted, without waiting for a paced delivery.
+const outboxed: { channel: string; key: string; content: unknown }[] = [];
+const recordingOutbox: DiagnosisOutbox = {
+  put: async (key, target, content) => void outboxed.push({ channel: target.channel, key, content }),
+  upload: async (key, target, file) => (outboxed.push({ channel: target.channel, key, content: file }), true),
+};
 
 beforeAll(async () => {
   redisServer = await startRedis();
@@ -50,7 +57,7 @@ function processor(policyYaml: string, allowedNamespaces?: string[]) {
   const poster = new SlackPoster({ client, redis, pacer: { wait: async () => 0 }, prefix });
   const logs: string[] = [];
   const run = createDiagnosisProcessor({
-    gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster,
+    gateway, resolveTarget, captureSnapshot, diagnose, listCrashingPods, redact: redactText, poster, outbox: recordingOutbox,
     states: new ActionStateStore(redis, { prefix }),
     policy: parsePolicy(policyYaml),
     ...(allowedNamespaces === undefined ? {} : { allowedNamespaces }),
@@ -61,7 +68,7 @@ function processor(policyYaml: string, allowedNamespaces?: string[]) {
 }
 
 const channel = () => `C0${uniqueName('').slice(1).toUpperCase()}`;
-const mentions = (ch: string) => JSON.stringify(slack.calls.filter((c) => c.args.channel === ch || c.args.channel_id === ch));
+const mentions = (ch: string) => JSON.stringify([...slack.calls.filter((c) => c.args.channel === ch || c.args.channel_id === ch), ...outboxed.filter((o) => o.channel === ch)]);
 const RESTRICTED = 'defaultRead: []\nrules: [{namespaces: ["restricted-*"], read: ["UALICE1"]}]';
 
 describe('jobs read back from Redis', () => {
@@ -99,9 +106,9 @@ describe('jobs read back from Redis', () => {
     ['a namespace that is not a name', { v: 1, cluster: CLUSTER, target: { text: 'web', namespace: 'shop/../x' }, origin: 'button', reply: { channel: 'C0ABC' }, requestedAt: 'x' }],
   ])('drops a job whose data is %s, telling no one', async (_name, data) => {
     const p = processor('');
-    const before = slack.calls.length;
+    const before = slack.calls.length + outboxed.length;
     await expect(p.run(data)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    expect(slack.calls.length).toBe(before);
+    expect(slack.calls.length + outboxed.length).toBe(before);
     expect(p.logs.join('\n')).toContain('not a valid diagnosis job');
   });
 

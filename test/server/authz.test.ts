@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startBot, type RunningBot } from '../../src/main.ts';
 import { ACTION_IDS } from '../../src/actions/types.ts';
 import { createBotActionExecutor } from '../../src/actions/bot-executor.ts';
+import { createOutboxStore } from '../../src/slack/outbox-store.ts';
 import { ActionStateStore } from '../../src/slack/action-state.ts';
 import { diagnosisQueueName } from '../../src/queue/types.ts';
 
@@ -134,7 +135,8 @@ describe('read authorization on every path (issue 8, item 2)', () => {
     const logs = buttons.find((b) => b.action_id === ACTION_IDS.previousLogs);
     expect(logs).toBeDefined();
     // The state is bound to the report's message; the click comes from that message.
-    const reportTs = (await states.load(logs?.value ?? ''))?.messageTs ?? '';
+    const bound = await states.load(logs?.value ?? '');
+    const reportTs = (bound?.messageKey === undefined ? undefined : await createOutboxStore(client, { prefix }).ts(bound.messageKey)) ?? '';
     expect(reportTs).toMatch(/^\d+\.\d+$/);
     const queuedBefore = await jobsQueued();
 
