@@ -69,7 +69,11 @@ describe('real Alertmanager -> POST /alertmanager', () => {
     });
     expect(updates).toHaveLength(2);
     for (const u of updates) expect(String(u.args.text)).toMatch(/resolved after 1[12] min/);
-    const notes = h.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
+    // The outbox posts the thread notes after the parents' edits (edits go first): wait for both notes.
+    const notes = await eventually('both thread notes posted', () => {
+      const n = h.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
+      return n.length >= 2 ? n : undefined;
+    });
     expect(notes.map((c) => String(c.args.text).startsWith('✅ All alerts resolved'))).toEqual([true, true]);
     // Still exactly one diagnosis per incident.
     expect(await h.queue('test-cluster').count()).toBe(2);
