@@ -5,7 +5,25 @@
 import type { LogPattern } from './types.ts';
 
 export const ERLANG_PATTERNS: LogPattern[] = [
-  { id: 'erlang-exception', cause: 'app-error', re: /^\s*exception (?:error|exit|throw): (.{1,160})/, weight: 1.1, title: 'The Erlang process crashed: $1' },
-  { id: 'erlang-do-boot', cause: 'app-error', re: /\binit terminating in do_boot\b/, weight: 1, title: 'The Erlang VM stopped while booting the release' },
-  { id: 'erlang-start-error', cause: 'app-error', re: /^\s*errorContext: (?:start_error|child_terminated|shutdown_error)\b/, weight: 0.9, title: 'An Erlang supervisor could not keep its child running' },
+  {
+    id: 'erlang-exception',
+    cause: 'app-error',
+    re: /^\s*exception (?:error|exit|throw): (.{1,160})/,
+    weight: 1.1,
+    title: 'The Erlang process crashed: $1',
+  },
+  {
+    id: 'erlang-do-boot',
+    cause: 'app-error',
+    re: /\binit terminating in do_boot\b/,
+    weight: 1,
+    title: 'The Erlang VM stopped while booting the release',
+  },
+  {
+    id: 'erlang-start-error',
+    cause: 'app-error',
+    re: /^\s*errorContext: (?:start_error|child_terminated|shutdown_error)\b/,
+    weight: 0.9,
+    title: 'An Erlang supervisor could not keep its child running',
+  },
 ];
