@@ -1,8 +1,8 @@
-// `/crashloop …`: parse, ack at once with an ephemeral answer, then queue the job for the cluster's worker.
+// `/crashloop …`: parse, authorize, queue the job for the cluster's worker (bounded), then ack with an
+// ephemeral answer that says what happened: queued (it runs once) or refused (it never runs).
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand } from '../src/slack/command.ts';
 import { diagnosingMessage, helpMessage, queueUnavailableMessage } from '../src/slack/render/messages.ts';
-import { withTimeout } from '../src/queue/with-timeout.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 import { fallbackText } from '../src/slack/mrkdwn.ts';
@@ -18,8 +18,6 @@ export interface CrashloopCommandDeps {
   principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
-  /** How long queueing may take before the user is told it failed (default 5 s). */
-  enqueueTimeoutMs?: number;
 }
 
 export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
@@ -51,9 +49,6 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       }
     }
     const target = parsed.kind === 'diagnose' ? (parsed.target.namespace === undefined ? parsed.target.text : `${parsed.target.text} -n ${parsed.target.namespace}`) : '';
-    const diagnosing = diagnosingMessage(target, parsed.cluster);
-    await ack({ response_type: 'ephemeral', text: diagnosing.text, blocks: diagnosing.blocks });
-
     const data: DiagnosisJobData = {
       v: 1,
       cluster: parsed.cluster,
@@ -64,13 +59,19 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       requestedAt: now().toISOString(),
       mode: parsed.kind === 'list' ? 'list' : 'diagnose',
     };
+    // Queue first, then answer once with what happened: the router answers within its bound (2 s, inside
+    // Slack's 3 s), and a refused job never runs (src/queue/bounded-enqueue.ts). No "diagnosing…" for a
+    // job that will not run, no "try again" for one that will.
     try {
-      // BullMQ's connection waits for Redis forever; the user should not.
-      await withTimeout(deps.router.enqueue(data), deps.enqueueTimeoutMs ?? 5000, 'queueing the diagnosis');
+      await deps.router.enqueue(data);
     } catch (error) {
-      deps.log?.('could not queue a diagnosis job', error);
-      await respond({ response_type: 'ephemeral', text: queueUnavailableMessage().text });
+      deps.log?.('could not queue a diagnosis job; the user was told it will not run', error);
+      const refused = queueUnavailableMessage();
+      await ack({ response_type: 'ephemeral', text: refused.text, blocks: refused.blocks });
+      return;
     }
+    const diagnosing = diagnosingMessage(target, parsed.cluster);
+    await ack({ response_type: 'ephemeral', text: diagnosing.text, blocks: diagnosing.blocks });
   };
 }
 

@@ -19,7 +19,7 @@ export interface DiagnoseActionDeps {
   principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
-  /** How long loading the state and queueing may take before the user is told it failed (default 5 s). */
+  /** How long loading the button state may take before the user is told it failed (default 5 s); the router bounds the enqueue. */
   enqueueTimeoutMs?: number;
 }
 
@@ -55,8 +55,8 @@ export function createDiagnoseActionHandler(deps: DiagnoseActionDeps) {
         return;
       }
       const target = `${state.namespace}/${state.pod}`;
-      await withTimeout(
-        deps.router.enqueue({
+      // Bounded by the router; a refusal means the job never runs (src/queue/bounded-enqueue.ts).
+      await deps.router.enqueue({
           v: 1,
           cluster: state.cluster,
           target: { text: target },
@@ -64,10 +64,7 @@ export function createDiagnoseActionHandler(deps: DiagnoseActionDeps) {
           reply: { channel: request.channel, userId: request.user.id, responseUrl: body.response_url, ...(request.user.teamId === undefined ? {} : { teamId: request.user.teamId }) },
           requestedBy: request.user.id,
           requestedAt: now().toISOString(),
-        }),
-        timeoutMs,
-        'queueing the diagnosis',
-      );
+        });
       await say(diagnosingMessage(target, state.cluster).text);
     } catch (error) {
       deps.log?.('could not queue a diagnosis from the Diagnose button', error);

@@ -257,7 +257,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     let router: JobRouter | undefined;
     if (role !== 'worker') {
       if (clusters.length === 0) throw new Error('The web role needs the clusters it routes to: set CLUSTER_NAME or CRASHLOOP_CLUSTERS.');
-      router = createJobRouter(clusters, { connection: bullRedis, prefix });
+      // Its own connection, which never waits for Redis: an enqueue is queued or refused within its
+      // bound, and a refused one never runs (src/queue/bounded-enqueue.ts).
+      const producer = connectRedis(config.redis, 'producer');
+      closers.push(async () => producer.disconnect());
+      router = createJobRouter(clusters, { connection: producer, prefix });
       const r = router;
       closers.push(() => r.close());
       counts.queueDepth(queueDepthOf(clusters.map((c) => r.queueFor(c))));

@@ -1,7 +1,9 @@
 // BullMQ queues of diagnosis jobs, one per cluster. The web role holds a router over every known
 // cluster's queue; a worker consumes its own cluster's queue only.
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { diagnosisQueueName, type DiagnosisJobData } from './types.ts';
+import { boundedAdd, ENQUEUE_TIMEOUT_MS } from './bounded-enqueue.ts';
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
@@ -40,14 +42,29 @@ export class UnknownClusterError extends Error {
 export interface JobRouter {
   readonly clusters: string[];
   readonly defaultCluster: string | undefined;
+  /**
+   * Resolves the job id once the job is queued (it then runs once), or rejects within the router's
+   * bound; an EnqueueRefusedError means it never runs (src/queue/bounded-enqueue.ts).
+   */
   enqueue(data: DiagnosisJobData, options?: { jobId?: string }): Promise<string>;
   /** The queue of one cluster (e.g. for the Alertmanager ingest's deduplicating enqueue). */
   queueFor(cluster: string): Queue<DiagnosisJobData>;
   close(): Promise<void>;
 }
 
-export function createJobRouter(clusters: string[], options: QueueOptions): JobRouter {
+export interface JobRouterOptions extends QueueOptions {
+  /**
+   * The producer connection (src/redis/connect.ts, purpose 'producer': no offline queue, no resend).
+   * The queues use it, and the enqueue fence runs on it.
+   */
+  connection: Redis;
+  /** Bound on one enqueue (default ENQUEUE_TIMEOUT_MS). */
+  enqueueTimeoutMs?: number;
+}
+
+export function createJobRouter(clusters: string[], options: JobRouterOptions): JobRouter {
   const queues = new Map(clusters.map((c) => [c, createDiagnosisQueue(c, options)] as const));
+  const prefix = options.prefix ?? 'crashloop';
   const queueFor = (cluster: string): Queue<DiagnosisJobData> => {
     const queue = queues.get(cluster);
     if (queue === undefined) throw new UnknownClusterError(cluster, clusters);
@@ -58,9 +75,10 @@ export function createJobRouter(clusters: string[], options: QueueOptions): JobR
     defaultCluster: clusters[0],
     queueFor,
     async enqueue(data, enqueueOptions = {}) {
-      const queue = queueFor(data.cluster);
-      const job = await queue.add('diagnose', data, enqueueOptions.jobId === undefined ? {} : { jobId: enqueueOptions.jobId });
-      return job.id ?? '';
+      return boundedAdd(queueFor(data.cluster), options.connection, prefix, data, {
+        timeoutMs: options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS,
+        ...(enqueueOptions.jobId === undefined ? {} : { jobId: enqueueOptions.jobId }),
+      });
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));

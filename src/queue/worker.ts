@@ -1,7 +1,8 @@
 // A BullMQ worker over one cluster's diagnosis queue, running a plain processor function.
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { DiagnosisJobData } from './types.ts';
 import { diagnosisQueueName } from './types.ts';
+import { wasRefused } from './bounded-enqueue.ts';
 
 export type JobProcessor<R> = (job: Job<DiagnosisJobData>, signal?: AbortSignal) => Promise<R>;
 
@@ -27,14 +28,24 @@ export interface WorkerOptions {
 }
 
 export function startDiagnosisWorker<R>(cluster: string, processor: JobProcessor<R>, options: WorkerOptions): Worker<DiagnosisJobData, R> {
-  const worker = new Worker<DiagnosisJobData, R>(diagnosisQueueName(cluster), (job, _token, signal) => processor(job, signal), {
+  const prefix = options.prefix ?? 'crashloop';
+  const name = diagnosisQueueName(cluster);
+  const worker: Worker<DiagnosisJobData, R> = new Worker<DiagnosisJobData, R>(
+    name,
+    async (job, _token, signal) => {
+      // The user was told this job was refused (its add landed after its deadline): it never runs.
+      if (await wasRefused(await worker.getBackend().client, prefix, name, job.id)) throw new UnrecoverableError('refused at enqueue: the requester was told it would not run');
+      return processor(job, signal);
+    },
+    {
     connection: options.connection,
-    prefix: options.prefix ?? 'crashloop',
+    prefix,
     concurrency: options.concurrency ?? 4,
     lockDuration: LOCK_DURATION_MS,
     stalledInterval: STALLED_INTERVAL_MS,
     maxStalledCount: MAX_STALLED_COUNT,
-  });
+    },
+  );
   worker.on('failed', (job, error) => options.onFailed?.(job, error));
   // Without a listener an 'error' event would crash the process; Redis hiccups are retried by BullMQ.
   worker.on('error', () => undefined);

@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { describeRedis, type RedisSettings } from './settings.ts';
 
-export type RedisPurpose = 'commands' | 'queue';
+export type RedisPurpose = 'commands' | 'queue' | 'producer';
+
+/**
+ * The producer connection's options: no offline queue (a command while disconnected fails at once),
+ * no resend of a command in flight when the connection dropped, no retry. What was refused is never
+ * sent later (src/queue/bounded-enqueue.ts).
+ */
+export const PRODUCER_OPTIONS = { maxRetriesPerRequest: 0, enableOfflineQueue: false, autoResendUnfulfilledCommands: false } as const;
 
 function tlsOptions(settings: RedisSettings): RedisOptions['tls'] {
   if (!settings.tls) return undefined;
@@ -13,12 +20,13 @@ function tlsOptions(settings: RedisSettings): RedisOptions['tls'] {
 }
 
 /**
- * A connection. `commands` fails a command fast when Redis is down (2 retries); `queue` is BullMQ's,
- * which must wait (maxRetriesPerRequest null).
+ * A connection. `commands` fails a command fast when Redis is down (2 retries); `queue` is BullMQ's
+ * workers', which must wait (maxRetriesPerRequest null); `producer` adds jobs and never waits
+ * (PRODUCER_OPTIONS).
  */
 export function connectRedis(settings: RedisSettings, purpose: RedisPurpose): Redis {
   const base: RedisOptions = {
-    maxRetriesPerRequest: purpose === 'queue' ? null : 2,
+    ...(purpose === 'producer' ? PRODUCER_OPTIONS : { maxRetriesPerRequest: purpose === 'queue' ? null : 2 }),
     ...(settings.username === undefined ? {} : { username: settings.username }),
     ...(settings.password === undefined ? {} : { password: settings.password }),
   };
@@ -27,7 +35,7 @@ export function connectRedis(settings: RedisSettings, purpose: RedisPurpose): Re
   const t = settings.topology;
   let client: Redis | Cluster;
   if (t.kind === 'cluster') {
-    const options: ClusterOptions = { redisOptions: base, ...(purpose === 'queue' ? {} : { maxRedirections: 16 }) };
+    const options: ClusterOptions = { redisOptions: base, ...(purpose === 'queue' ? {} : { maxRedirections: 16 }), ...(purpose === 'producer' ? { enableOfflineQueue: false } : {}) };
     // TLS certificates name the service, not each node's announced IP.
     if (tls !== undefined) options.dnsLookup = (address, callback) => callback(null, address);
     client = new Cluster(t.nodes, options);

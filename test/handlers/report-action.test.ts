@@ -15,6 +15,7 @@ import { ActionStateStore } from '../../src/slack/action-state.ts';
 import { RedisPacer } from '../../src/slack/pacer.ts';
 import { SlackPoster } from '../../src/slack/post.ts';
 import { createJobRouter, type JobRouter } from '../../src/queue/queues.ts';
+import { PRODUCER_OPTIONS } from '../../src/redis/connect.ts';
 
 const SECRET = 's3cr3t-test-signing';
 const CHANNEL = 'C0BUTTONS';
@@ -24,6 +25,7 @@ let redis: Redis;
 let slack: FakeSlack;
 let app: RunningSlackApp;
 let router: JobRouter;
+let producer: Redis;
 let executor: ActionExecutorHandle;
 let states: ActionStateStore;
 let prefix: string;
@@ -46,7 +48,8 @@ beforeAll(async () => {
     slack: slackFromWebClient(webClient),
     logger: { info: (line) => void logLines.push(line), warn: (line) => void logLines.push(line) },
   });
-  router = createJobRouter(['c1'], { connection: { url: server.url }, prefix });
+  producer = new Redis(server.url, PRODUCER_OPTIONS);
+  router = createJobRouter(['c1'], { connection: producer, prefix });
   app = await startSlackApp({ slack: { botToken: 'xoxb-test-0000', signingSecret: SECRET, appToken: undefined, apiUrl: slack.apiUrl }, router, states, poster, executor }, 0);
 });
 
@@ -54,6 +57,7 @@ afterAll(async () => {
   await app?.stop();
   await executor?.drain();
   await router?.close();
+  producer?.disconnect();
   await slack?.close();
   redis?.disconnect();
   await server?.stop();

@@ -111,6 +111,6 @@ export function badClickMessage(detail: string): RenderedMessage {
 
 /** The job queue (Redis) did not take the diagnosis in time. */
 export function queueUnavailableMessage(): RenderedMessage {
-  const text = plain('Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Try again in a minute; if it persists, tell whoever runs the bot.');
+  const text = plain('Sorry, I could not queue the diagnosis: the job queue (Redis) is not reachable. Nothing was queued, so nothing will run: try again in a minute; if it persists, tell whoever runs the bot.');
   return { text: text.text, blocks: [section(text)] };
 }
