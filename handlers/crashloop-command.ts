@@ -22,7 +22,7 @@ export interface CrashloopCommandDeps {
 
 export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
   const now = deps.now ?? (() => new Date());
-  return async ({ command, ack, respond }: Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>): Promise<void> => {
+  return async ({ command, ack }: Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>): Promise<void> => {
     const parsed = parseCommand(command.text ?? '', { clusters: deps.router.clusters });
     if (parsed.kind === 'help') {
       const help = helpMessage();
