@@ -1,5 +1,5 @@
 // Registers every Slack listener on the app. The composition root (src/app.ts) calls this once.
-import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ACTION_IDS, type ActionExecutor, type ActionId } from '../src/actions/types.ts';
 import type { ActionStateStore } from '../src/slack/action-state.ts';
 import type { SlackPoster } from '../src/slack/post.ts';
@@ -9,6 +9,10 @@ import type { PrincipalLookup } from '../src/auth/principal.ts';
 import { createCrashloopCommandHandler } from './crashloop-command.ts';
 import { createDiagnoseActionHandler } from './diagnose-action.ts';
 import { createReportActionHandler } from './report-action.ts';
+import { createFeedbackOpenHandler } from './feedback-open.ts';
+import { createFeedbackSubmitHandler } from './feedback-submit.ts';
+import type { FeedbackService } from '../src/feedback/service.ts';
+import { FEEDBACK_ACTION_ID, FEEDBACK_VIEW_ID } from '../src/feedback/types.ts';
 
 export interface SlackHandlerDeps {
   router: Pick<JobRouter, 'enqueue' | 'clusters'>;
@@ -20,12 +24,16 @@ export interface SlackHandlerDeps {
   principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
+  /** The "Wrong diagnosis?" loop (docs/feedback.md); without it the button has no listener. */
+  feedback?: FeedbackService;
 }
 
 /** The subset of Bolt's App the listeners need; a recorder in tests. */
 export interface ListenerRegistry {
   command(name: string, listener: Middleware<SlackCommandMiddlewareArgs>): unknown;
   action(constraints: { type: 'block_actions'; action_id: string }, listener: Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>>): unknown;
+  /** Modal submissions (view_submission), by callback_id. */
+  view?(callbackId: string, listener: Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>): unknown;
 }
 
 export const SLASH_COMMAND = '/crashloop';
@@ -44,6 +52,10 @@ export function registerSlackHandlers(app: ListenerRegistry, deps: SlackHandlerD
         : createReportActionHandler(actionId, { executor: deps.executor, poster: deps.poster, ...common });
     app.action({ type: 'block_actions', action_id: actionId }, listener);
     registered.push(actionId);
+  }
+  if (deps.feedback !== undefined && app.view !== undefined) {
+    app.action({ type: 'block_actions', action_id: FEEDBACK_ACTION_ID }, createFeedbackOpenHandler({ service: deps.feedback, ...common }));
+    app.view(FEEDBACK_VIEW_ID, createFeedbackSubmitHandler({ service: deps.feedback, ...common }));
   }
   return registered;
 }

@@ -1,7 +1,7 @@
 // Builds the Slack app from its dependencies: Bolt over HTTP (POST /slack/events, signatures checked)
 // with /healthz, /readyz and any extra route on the same port, or Socket Mode plus a small HTTP server
 // for those routes when an app token is set.
-import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger } from '@slack/bolt';
+import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, LogLevel, SocketModeReceiver, type BlockAction, type ButtonAction, type Logger, type ViewSubmitAction } from '@slack/bolt';
 import { currentLogContext, requestId, withLogContext } from './log/context.ts';
 import type { ActionExecutor, ActionId } from './actions/types.ts';
 import type { ActionStateStore } from './slack/action-state.ts';
@@ -12,6 +12,7 @@ import { createSlackIntakeServer, failRequest } from './server/slack-intake.ts';
 import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
 import type { Policy } from './auth/policy.ts';
 import type { PrincipalLookup } from './auth/principal.ts';
+import type { FeedbackService } from './feedback/service.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -23,6 +24,8 @@ export interface SlackAppDeps {
   executor: ActionExecutor;
   policy?: Policy;
   principal?: PrincipalLookup;
+  /** The "Wrong diagnosis?" loop (docs/feedback.md). */
+  feedback?: FeedbackService;
   /** Extra routes on the same port, e.g. POST /alertmanager. */
   routes?: Route[];
   readiness?: ReadinessCheck[];
@@ -66,6 +69,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     executor: deps.executor,
     ...(deps.policy === undefined ? {} : { policy: deps.policy }),
     ...(deps.principal === undefined ? {} : { principal: deps.principal }),
+    ...(deps.feedback === undefined ? {} : { feedback: deps.feedback }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.log === undefined ? {} : { log: deps.log }),
   };
@@ -149,6 +153,7 @@ function registryOf(app: App): ListenerRegistry {
   return {
     command: (name, listener) => app.command(name, listener),
     action: (constraints, listener) => app.action<BlockAction<ButtonAction>>(constraints, listener),
+    view: (callbackId, listener) => app.view<ViewSubmitAction>(callbackId, listener),
   };
 }
 

@@ -36,6 +36,8 @@ import { loadPolicy } from './auth/load-policy.ts';
 import { principalLookup } from './auth/principal.ts';
 import { slackFromWebClient } from './actions/slack-port.ts';
 import { isSlackResponseUrl } from './queue/job-schema.ts';
+import { createBotFeedback, createBotFeedbackStore } from './feedback/bot.ts';
+import type { FeedbackLimits } from './feedback/store.ts';
 
 // Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
 // Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
@@ -103,6 +105,8 @@ export interface BotOptions {
   metrics?: Metrics;
   /** The policy; default CRASHLOOP_POLICY_FILE, else ACTIONS_POLICY, else read for everyone. */
   policy?: Policy;
+  /** The "Wrong diagnosis?" loop's bounds (docs/feedback.md), or false to leave the control off. */
+  feedback?: Partial<FeedbackLimits> | false;
 }
 
 /** An executor with background work (rollout follows, cleanup worker) to finish on shutdown. */
@@ -240,6 +244,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),
           responseUrlAllowed: (url) => isSlackResponseUrl(url, config.slack.apiUrl),
           log,
+          ...(options.feedback === false ? {} : { feedback: createBotFeedbackStore(redis, prefix, options.feedback) }),
           ...options.diagnosis,
         });
         // Each attempt is logged (with its ids) and counted by the instrumentation.
@@ -290,6 +295,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           logger: slackLogger(logger, 'bolt'),
           policy,
           principal,
+          ...(options.feedback === false
+            ? {}
+            : { feedback: createBotFeedback({ redis, prefix, states, webClient, poster, policy, principal, logger, log, ...(options.feedback === undefined ? {} : { limits: options.feedback }) }) }),
         },
         config.port,
       );

@@ -23,11 +23,12 @@ export type Command =
   | ({ name: 'diagnose-file'; file: string; output: OutputFormat } & CommonOptions)
   | ({ name: 'diagnose'; target: string; output: OutputFormat } & ClusterOptions & CommonOptions)
   | ({ name: 'snapshot'; target: string } & ClusterOptions & CommonOptions)
-  | ({ name: 'serve'; argv: string[] } & CommonOptions);
+  | ({ name: 'serve'; argv: string[] } & CommonOptions)
+  | ({ name: 'feedback-export'; out: string; since?: string } & CommonOptions);
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
-const COMMANDS = ['diagnose', 'snapshot', 'serve', 'help', 'version'];
+const COMMANDS = ['diagnose', 'snapshot', 'serve', 'help', 'version', 'feedback'];
 
 function usage(message: string): CliError {
   return new CliError(EXIT.USAGE, `${message} Run \`crashloop --help\` for usage.`);
@@ -43,6 +44,7 @@ export function parseCommandLine(argv: string[]): Command {
   if (first === 'config') return { name: 'help', topic: 'config', debug: false };
   // `serve` takes its own options; everything after it belongs to the Slack app.
   if (first === 'serve') return { name: 'serve', argv: rest, debug: rest.includes('--debug') };
+  if (first === 'feedback') return parseFeedbackArgs(rest);
   if (!COMMANDS.includes(first)) {
     const hint = first.startsWith('-') ? 'Put the command first (diagnose, snapshot, serve).' : `Unknown command "${first}".`;
     throw usage(hint);
@@ -106,4 +108,25 @@ export function parseCommandLine(argv: string[]): Command {
   if (values.output !== undefined && values.output !== 'json') throw usage('`crashloop snapshot` always prints JSON.');
   if (target === undefined) throw usage('Missing target: crashloop snapshot <pod|workload|ns/pod>.');
   return { name: 'snapshot', target, ...cluster, ...common };
+}
+
+/** `crashloop feedback export [--out DIR] [--since WHEN]`. */
+function parseFeedbackArgs(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { out: { type: 'string', short: 'o' }, since: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw usage(err instanceof Error ? err.message.replace(/\.?$/, '.') : 'Invalid options.');
+  }
+  const { values, positionals } = parsed;
+  const common: CommonOptions = { debug: values.debug === true };
+  if (values.help) return { name: 'help', topic: 'feedback', ...common };
+  if (positionals[0] !== 'export' || positionals.length > 1) throw usage(`Expected \`crashloop feedback export [--out DIR] [--since WHEN]\`${positionals.length === 0 ? '' : `, got "${positionals.join(' ')}"`}.`);
+  if (values.out !== undefined && values.out.trim() === '') throw usage('--out needs a directory.');
+  return { name: 'feedback-export', out: values.out ?? 'feedback-fixtures', ...(values.since === undefined ? {} : { since: values.since }), ...common };
 }

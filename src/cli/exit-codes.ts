@@ -12,6 +12,10 @@ export const EXIT = {
   CLUSTER: 4,
   /** The --snapshot file is missing, unreadable, not JSON, or not a snapshot. */
   BAD_SNAPSHOT: 5,
+  /** `feedback export`: Redis could not be used (unreachable, timed out, credentials rejected). */
+  REDIS: 6,
+  /** `feedback export`: the fixture files could not be written. */
+  OUTPUT: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -6,6 +6,7 @@ Usage:
   crashloop diagnose --snapshot FILE [--output text|json]     (FILE "-" reads stdin)
   crashloop snapshot <pod|workload|ns/pod> [-n NS] [--context CTX] > snapshot.json
   crashloop serve [...]                                        run the Slack bot
+  crashloop feedback export [--out DIR] [--since WHEN]         diagnoses marked wrong in Slack, as fixtures
   crashloop help | --help | --version
   crashloop help config                                        every environment variable of serve
 
@@ -37,6 +38,26 @@ Exit codes:
   3  target not found, or ambiguous (the error lists the candidates)
   4  cluster unreachable, timed out, credentials rejected or access forbidden
   5  invalid snapshot file
+  6  feedback export: Redis unreachable, timed out or credentials rejected
+  7  feedback export: the fixture files could not be written
+`;
+
+export const FEEDBACK_HELP = `Usage: crashloop feedback export [--out DIR] [--since WHEN]
+
+Writes every diagnosis marked wrong with the report's "Wrong diagnosis?" button as a corpus fixture:
+DIR/<cause>/feedback-<id>.json, the redacted snapshot plus \`expected\` { cause, container,
+source: "feedback:<id>", note }. Files already there with the same content are left alone.
+
+  --out DIR, -o DIR  where to write (default ./feedback-fixtures); test/fixtures/corpus adds them
+                     to the corpus directly
+  --since WHEN       only items marked since a date (2026-01-31, 2026-01-31T12:00:00Z) or for a
+                     duration back from now (30m, 12h, 7d, 2w)
+
+Redis comes from the bot's variables: REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES),
+REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, CRASHLOOP_REDIS_PREFIX. See docs/feedback.md.
+
+Exit codes: 0 written (or nothing to write), 2 usage, 6 Redis unreachable or credentials
+rejected, 7 files could not be written.
 `;
 
 export const SERVE_HELP = `Usage: crashloop serve [--role all|web|worker] [--cluster NAME]

@@ -6,7 +6,7 @@ import type { Report, Snapshot } from '../../diagnostics/types.ts';
 import { ClusterError } from '../cluster/types.ts';
 import { parseCommandLine, type ClusterOptions, type Command } from './args.ts';
 import { CliError, EXIT } from './exit-codes.ts';
-import { HELP, SERVE_HELP } from './help.ts';
+import { FEEDBACK_HELP, HELP, SERVE_HELP } from './help.ts';
 import { COLOR, PLAIN, renderText } from './render-text.ts';
 
 interface Stream {
@@ -144,7 +144,7 @@ async function run(command: Command, io: CliIo): Promise<number> {
         io.stdout.write(configHelpText());
         return EXIT.OK;
       }
-      io.stdout.write(command.topic === 'serve' ? SERVE_HELP : HELP);
+      io.stdout.write(command.topic === 'serve' ? SERVE_HELP : command.topic === 'feedback' ? FEEDBACK_HELP : HELP);
       return EXIT.OK;
     case 'version':
       io.stdout.write(`crashloop ${await readVersion()}\n`);
@@ -162,6 +162,11 @@ async function run(command: Command, io: CliIo): Promise<number> {
       const { diagnose } = await import('../../diagnostics/index.ts');
       printReport(diagnose(snapshot), command.output, io, command.color);
       return EXIT.OK;
+    }
+    case 'feedback-export': {
+      // Loaded only here: the export talks to Redis, nothing else on the CLI's path does.
+      const { feedbackExport, parseSince } = await import('./feedback-export.ts');
+      return feedbackExport({ out: command.out, ...(command.since === undefined ? {} : { since: parseSince(command.since) }) }, io);
     }
     case 'snapshot': {
       const snapshot = await captureTarget(command.target, command, io);

@@ -32,6 +32,7 @@ import { isSlackResponseUrl, validateJobData } from './job-schema.ts';
 import { parseTarget } from '../cluster/names.ts';
 import { authorizeReport, DEFAULT_POLICY, type Decision, type Policy, type Principal } from '../auth/policy.ts';
 import type { PrincipalLookup } from '../auth/principal.ts';
+import type { FeedbackStore } from '../feedback/store.ts';
 import { deniedMessage, withheldMessage } from '../slack/render/denied.ts';
 
 /** The parts of a BullMQ Job the processor reads. */
@@ -72,6 +73,8 @@ export interface DiagnosisDeps {
   principal?: PrincipalLookup;
   /** Namespace globs this deployment may look at (CRASHLOOP_ALLOWED_NAMESPACES); never taken from the job. */
   allowedNamespaces?: string[];
+  /** Keeps each report's redacted snapshot for its "Wrong diagnosis?" button (docs/feedback.md); absent: no button. */
+  feedback?: Pick<FeedbackStore, 'saveSnapshot'>;
   /** Where ephemeral answers may be posted (default: Slack's hooks.slack.com). */
   responseUrlAllowed?: (url: string) => boolean;
   log?: (message: string, error?: unknown) => void;
@@ -237,7 +240,9 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     if (primary !== undefined) {
       for (const id of [ACTION_IDS.previousLogs, ACTION_IDS.sleepOverride, ACTION_IDS.debugCopy, ACTION_IDS.rolloutUndo]) stateIds[id] = stateId;
     }
-    const ctx = { cluster, incident: incidentKey, stateIds };
+    // The "Wrong diagnosis?" button appears only once its snapshot is kept (redacted, bounded, with a TTL).
+    const feedbackId = await keepSnapshot(stateId, snapshot, report);
+    const ctx = { cluster, incident: incidentKey, stateIds, ...(feedbackId === undefined ? {} : { feedbackId }) };
 
     let news = true;
     if (inIncident && deps.incidents !== undefined) {
@@ -272,6 +277,18 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       await deps.poster.respond(data.reply.responseUrl, incidentPointer(incident, channel)).catch(() => undefined);
     }
     return { status: 'posted', channel, key: reportKey, cause: primary?.cause ?? 'none', news, incident: incidentKey };
+  }
+
+  async function keepSnapshot(stateId: string, snapshot: Snapshot, report: Report): Promise<string | undefined> {
+    if (deps.feedback === undefined) return undefined;
+    try {
+      const saved = await deps.feedback.saveSnapshot(stateId, cluster, snapshot, report);
+      if (saved.saved) return stateId;
+      deps.log?.(`feedback: the snapshot of ${report.pod.namespace}/${report.pod.name} is not kept (${saved.reason}); its report has no "Wrong diagnosis?" button`);
+    } catch (error) {
+      deps.log?.('feedback: could not keep the snapshot; the report has no "Wrong diagnosis?" button', error);
+    }
+    return undefined;
   }
 
   /** Says no (ephemerally to a requester, in the channel for an alert) and stops the job for good. */

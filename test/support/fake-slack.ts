@@ -70,7 +70,7 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'unfurl_links', 'unfurl_media']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files', 'unfurl_links', 'unfurl_media', 'view']);
 
 function parseArgs(contentType: string | undefined, raw: string): Record<string, unknown> {
   if (raw === '') return {};
@@ -170,6 +170,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { ok: true, user: { id: args.user, name: 'tester', real_name: 'Test User', tz: 'UTC' } };
       case 'conversations.info':
         return { ok: true, channel: { id: channel, name: 'ops', is_member: true } };
+      case 'views.open': {
+        // A modal needs a trigger_id from an interaction; Slack refuses the call without one.
+        if (typeof args.trigger_id !== 'string' || args.trigger_id === '') return { ok: false, error: 'invalid_trigger_id' };
+        const view = typeof args.view === 'object' && args.view !== null ? args.view : {};
+        return { ok: true, view: { id: `V0TEST${nextTs().replace('.', '')}`, ...view } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -7,6 +7,7 @@ import { button } from './buttons.ts';
 import { rollbackConfirmText, SLEEP_OVERRIDE_CONFIRM } from '../../actions/confirm-text.ts';
 import { LIMITS, context, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
 import { code, fallbackText, joinMrkdwn, mrkdwn, type Mrkdwn, type SlackText } from '../mrkdwn.ts';
+import { feedbackBlock } from '../../feedback/render.ts';
 
 export const REPORT_EVENT_TYPE = 'crashloop_report';
 
@@ -28,6 +29,8 @@ export interface RenderContext {
   incident?: string;
   /** State ids for the buttons, one per action; a missing id hides the button. */
   stateIds?: Partial<Record<ActionId, string>>;
+  /** The report's id for its "Wrong diagnosis?" button (src/feedback), once its snapshot is kept. */
+  feedbackId?: string;
 }
 
 /** A message ready to post: `text` is the notification fallback, escaped like the blocks. */
@@ -112,7 +115,11 @@ export function renderReport(report: Report, ctx: RenderContext): RenderedReport
     const text = fallbackText(`No crash found for ${target}: every container is running without a recent crash.`);
     return {
       text,
-      blocks: [section(mrkdwn`:white_check_mark: *${target}*: no crash found. Every container is running without a recent crash.`), context(mrkdwn`cluster ${ctx.cluster}`)],
+      blocks: [
+        section(mrkdwn`:white_check_mark: *${target}*: no crash found. Every container is running without a recent crash.`),
+        context(mrkdwn`cluster ${ctx.cluster}`),
+        ...(ctx.feedbackId === undefined ? [] : [feedbackBlock(ctx.feedbackId)]),
+      ],
       metadata,
     };
   }
@@ -131,6 +138,7 @@ export function renderReport(report: Report, ctx: RenderContext): RenderedReport
   }
   const buttons = actionButtons(report, ctx);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: buttons });
+  if (ctx.feedbackId !== undefined) blocks.push(feedbackBlock(ctx.feedbackId));
   blocks.push(context(mrkdwn`Details, logs and commands in the thread :thread:  ·  confidence ${Math.round(primary.confidence * 100)}%`));
   return { text, blocks: fitBlocks(blocks), metadata };
 }
