@@ -1,7 +1,8 @@
 // The shapes of Slack request bodies this app handles, checked before Bolt sees them: Bolt dereferences
 // fields of the parsed body (body.ssl_check, body.user.team_id, body.view.…) without checking, so a
 // signed but malformed body used to throw inside its receiver. Only what the app listens to gets through:
-// slash commands, block_actions (report buttons) and the Events API URL check. Unknown fields pass.
+// slash commands, block_actions (report buttons), view_submission (the feedback form) and the Events API
+// URL check. Unknown fields pass.
 import { z } from 'zod';
 
 const text = z.string();
@@ -28,6 +29,15 @@ const blockActions = z.looseObject({
   actions: z.array(z.looseObject({ action_id: text, type: text })).min(1),
 });
 
+// A modal's submission (the "Wrong diagnosis?" form, src/feedback): Bolt reads body.view and body.user.
+const viewSubmission = z.looseObject({
+  type: z.literal('view_submission'),
+  user: z.looseObject({ id: text.min(1), team_id: text.optional() }),
+  team: idObject.nullable().optional(),
+  enterprise: idObject.nullable().optional(),
+  view: z.looseObject({ id: text, callback_id: text, private_metadata: text.optional(), state: z.looseObject({ values: z.record(text, z.record(text, z.looseObject({}))) }) }),
+});
+
 const urlVerification = z.looseObject({ type: z.literal('url_verification'), challenge: text });
 
 export type SlackBodyVerdict = { ok: true } | { ok: false; reason: string };
@@ -45,6 +55,6 @@ export function checkSlackJson(raw: string): SlackBodyVerdict {
   } catch {
     return { ok: false, reason: 'the body is not JSON' };
   }
-  if (blockActions.safeParse(value).success || urlVerification.safeParse(value).success) return { ok: true };
-  return { ok: false, reason: 'not a request this app handles (slash command, block_actions, url_verification)' };
+  if (blockActions.safeParse(value).success || viewSubmission.safeParse(value).success || urlVerification.safeParse(value).success) return { ok: true };
+  return { ok: false, reason: 'not a request this app handles (slash command, block_actions, view_submission, url_verification)' };
 }
