@@ -297,13 +297,18 @@ export function isCrash(t: Termination | undefined): boolean {
 
 // An init container still running a wait loop on a name it cannot find (`until nslookup db; do echo waiting for db`):
 // the pod never gets past Init although nothing exits. Its repeated wait lines are the evidence.
-const WAIT_LOOP = /\bwaiting for\b|can't resolve|bad address|\bNXDOMAIN\b|could not resolve|no such host|not (?:yet )?(?:ready|available|found)|connection refused/i;
+const WAIT_LOOP = /\bwaiting for\b|can't resolve|bad address|\bNXDOMAIN\b|could not resolve|no such host|not (?:yet )?(?:ready|available|found)|connection refused|Name or service not known|Name does not resolve|Temporary failure in name resolution/i;
+// A wait that failed (not just "waiting"): the name does not resolve, the port refuses.
+const FAILED_WAIT = /can't resolve|bad address|\bNXDOMAIN\b|could not resolve|no such host|Name or service not known|Name does not resolve|Temporary failure in name resolution|connection refused|getaddrinfo/i;
 
 function waitLoop(c: ContainerCtx): boolean {
-  // status.ready of an init container means "completed"; while it loops it is running and not done.
-  if (c.type !== 'init' || !c.runningSince || c.terminated !== undefined) return false;
+  if (!c.runningSince || c.terminated !== undefined) return false;
   const tail = c.logLines.slice(-12);
   const waits = tail.filter((l) => WAIT_LOOP.test(l.text)).length;
+  // A main container whose entrypoint waits (`while ! nc -z mysql 3306; do echo waiting…`) is stuck the same way,
+  // but only a loop of failed waits counts there, and only while it is not ready.
+  if (c.type !== 'init') return c.ready === false && waits >= 4 && tail.filter((l) => FAILED_WAIT.test(l.text)).length >= 2;
+  // status.ready of an init container means "completed"; while it loops it is running and not done.
   // Its own command is a wait loop (`until …; do …; done`, `while ! …`): one failed wait in the logs is enough.
   const loops = /\buntil\b|\bwhile\b/.test([...c.command, ...c.args].join(' '));
   return waits >= 3 || (loops && waits >= 1);

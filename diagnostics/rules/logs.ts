@@ -125,6 +125,16 @@ function evaluate(ctx: Context): Finding[] {
         undefined, { subject: variable }));
       continue;
     }
+    // Any failure whose own lines name a variable the spec sets to "" is that empty variable surfacing (an SDK that
+    // wants OPENAI_API_KEY, a parser given ''): the variable is the finding, whatever the line's own signature says.
+    const named = emptyVariableNamed(c, m.index);
+    if (named) {
+      out.push(makeFinding(ctx, c, 'missing-env-var', Math.max(logConfidence(m.weight), 0.8) + 0.02,
+        `"${c.name}": the environment variable ${named.variable} is set but empty (${excerptOf(named.line.text).slice(0, 120)})`,
+        [...ev, ...(named.line === m.line ? [] : [logEvidence(named.line)]), { kind: 'spec' as const, source: `spec.containers[${c.name}].env[${named.variable}]`, text: `${named.variable}: ""` }],
+        undefined, { subject: named.variable }));
+      continue;
+    }
     // A signature re-classified by context (KeyError on an env-like name) gets a title saying so.
     if (m.cause === 'missing-env-var' && m.pattern.cause !== 'missing-env-var' && m.subject) {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
@@ -150,6 +160,19 @@ function emptyCredential(c: ContainerCtx, index: number): { variable?: string; l
   }
   if (!line && c.logLines[index] && /\bBearer\s*(?:$|["',;)\]}])/.test(c.logLines[index].text)) line = c.logLines[index];
   return variable || line ? { ...(variable ? { variable } : {}), ...(line ? { line } : {}) } : undefined;
+}
+
+/** A variable the spec sets to "" that the decisive line (or the two around it) names as a whole word. */
+function emptyVariableNamed(c: ContainerCtx, index: number): { variable: string; line: LogLine } | undefined {
+  const names = c.emptyEnv.filter((n) => /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(n));
+  if (names.length === 0) return undefined;
+  for (let i = Math.max(0, index - 2); i <= Math.min(c.logLines.length - 1, index + 2); i++) {
+    const l = c.logLines[i];
+    if (!l) continue;
+    const variable = names.find((n) => new RegExp(`(?<![A-Za-z0-9_])${n}(?![A-Za-z0-9_])`).test(l.text));
+    if (variable) return { variable, line: l };
+  }
+  return undefined;
 }
 
 function adviceFor(ctx: Context, c: ContainerCtx, cause: string, line: string): string | undefined {

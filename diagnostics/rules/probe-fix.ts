@@ -17,6 +17,11 @@ type Spec = Record<string, unknown> | undefined;
 // The port an app says it serves on: "Listening on :8080", "Server Running: http://host:8080", "Tomcat started on
 // port(s): 8080", "Uvicorn running on http://0.0.0.0:8000", "Now listening on: http://[::]:80", "listening on port 3000".
 const LISTEN_RE = /\b(?:[Ll]istening|[Ll]isten|[Rr]unning|[Ss]tarted|[Ss]erving|[Bb]ound)\b[^\n]{0,80}?(?:https?:\/\/[^\s/]*?:|(?:^|[\s(=])(?:0\.0\.0\.0|\[::\]|::|\*|localhost|127\.0\.0\.1)?:|\bport(?:\(s\))?:?\s*)(\d{2,5})\b/;
+// The port a server names in its own configuration or registration: "Read target port: 8087", "server port = 9090",
+// "Trying to register service [ name: srv-geo, …, address: 10.244.1.18:8083 ]" (DeathStarBench's hotel reservation).
+const SERVE_PORT_RE = /\b(?:target|server|service|serving|listen(?:ing)?|http|https|grpc|web|app)[ _-]?port\b["']?\s*[:=]\s*(\d{2,5})\b|\bregist\w*\b[^\n]{0,160}?\baddress:? ["']?[\w.-]+:(\d{2,5})\b/i;
+// A TLS record read as HTTP (alert 0x15, handshake 0x16, version 0x03…): the port speaks HTTPS, not gRPC.
+const TLS_BYTES = /malformed HTTP (?:response|status code) "\\x1[56]\\x03/;
 const REFUSED_PORT_RE = /(?:dial tcp |Get "?https?:\/\/)[^\s:"]+:(\d{2,5})\b[^\n]*connection refused|connection refused[^\n]*:(\d{2,5})\b/;
 // The kubelet's HTTP client reading a gRPC (HTTP/2) or otherwise non-HTTP/1 answer.
 const MALFORMED_HTTP = /malformed HTTP (?:response|status code)|HTTP\/1\.x transport connection broken|net\/http: HTTP\/1\.x transport|\\x00\\x00\\x06\\x04|PRI \* HTTP\/2/;
@@ -54,15 +59,31 @@ function flagPort(c: ContainerCtx): { port: string; line: string } | undefined {
   return new Set(found.map((f) => f.port)).size === 1 ? found[0] : undefined;
 }
 
-/** The port the app logged that it serves, skipping client lines ("connecting to redis port 6379"); else its command-line flag. */
-export function listenPort(c: ContainerCtx): { port: string; line: string } | undefined {
-  let found: { port: string; line: string } | undefined;
+// A web server listing its bound addresses: Pi-hole's "  - 0.0.0.0:80 (HTTP, IPv4, OK)", "http://0.0.0.0:8080 (HTTP)".
+const BOUND_HTTP_RE = /(?:0\.0\.0\.0|\[::\]|::|\*):(\d{2,5})\s*\((?:HTTPS?|http|web)\b/;
+// Listeners that are not what an HTTP probe talks to.
+const NOT_WEB = /\b(?:NTP|DNS|DHCP|SNMP|syslog|gossip|raft|cluster|replication|metrics|debug|pprof|admin)\b/i;
+
+/**
+ * The port the app logged that it serves, skipping client lines ("connecting to redis port 6379"); else its
+ * command-line flag. With several listeners, one the container declares wins, then one that is not an auxiliary
+ * protocol's (Pi-hole logs its NTP listener on 123 before its web server on 80), then the first.
+ */
+export function listenPort(c: ContainerCtx): { port: string; line: string; all: string[] } | undefined {
+  const found: { port: string; line: string; aux: boolean }[] = [];
   for (const l of c.logLines) {
+    if (found.length >= 8) break;
     if (/connect|dial|upstream|backend|proxy(?:ing)? to|redirect/i.test(l.text)) continue;
-    const m = LISTEN_RE.exec(l.text);
-    if (m?.[1]) found ??= { port: m[1], line: m[0].trim() };
+    const m = LISTEN_RE.exec(l.text) ?? BOUND_HTTP_RE.exec(l.text);
+    const s = m?.[1] ? null : SERVE_PORT_RE.exec(l.text);
+    const port = m?.[1] ?? s?.[1] ?? s?.[2];
+    if (port) found.push({ port, line: (m ?? s)?.[0].trim() ?? l.text, aux: NOT_WEB.test(l.text) });
   }
-  return found ?? flagPort(c);
+  const declared = new Set(c.ports.map((p) => String(p.port)));
+  const pick = found.find((f) => declared.has(f.port) && !f.aux) ?? found.find((f) => !f.aux) ?? found[0];
+  if (pick) return { port: pick.port, line: pick.line, all: found.map((f) => f.port) };
+  const flag = flagPort(c);
+  return flag ? { ...flag, all: [flag.port] } : undefined;
 }
 
 function handlerYaml(spec: Spec, indent: string, port: string, kind: 'http' | 'grpc' | 'tcp' = 'http'): string {
@@ -106,6 +127,8 @@ function wrongPort(c: ContainerCtx, f: ProbeFacts): { from: string; to: string; 
   const from = refusedPort ?? (declared?.number !== undefined ? String(declared.number) : declared?.written);
   if (from === undefined) return undefined;
   const listen = listenPort(c);
+  // The app does serve the refused port (it logs so): it was not up yet, a timing problem, not a wrong port.
+  if (refusedPort !== undefined && listen?.all.includes(refusedPort)) return undefined;
   if (refusedPort !== undefined && listen && listen.port !== refusedPort) {
     return { from: refusedPort, to: listen.port, why: `nothing listens there (connection refused), while the app logs "${listen.line.slice(0, 100)}"` };
   }
@@ -137,6 +160,13 @@ export function probeAdvice(c: ContainerCtx, f: ProbeFacts): ProbeAdvice {
       fixKind: 'probe-port',
       summary: `Point the ${probe} probe of ${c.name} at port ${mismatch.to}: it checks port ${mismatch.from}, but ${mismatch.why}; or make the app listen on ${mismatch.from}.`,
       snippet: `${probe}Probe:\n${handlerYaml(spec, '  ', mismatch.to)}${timingLines(spec, '  ', {})}`,
+    };
+  }
+  if (isHttp && TLS_BYTES.test(all) && str(obj(spec?.httpGet).scheme).toUpperCase() !== 'HTTPS') {
+    return {
+      fixKind: 'probe-protocol',
+      summary: `The ${probe} probe of ${c.name} sends plain HTTP to port ${portText}, which answers with TLS (the kubelet reads a TLS record as a malformed HTTP response): set httpGet.scheme: HTTPS.`,
+      snippet: `${probe}Probe:\n  httpGet:\n    path: ${str(obj(spec?.httpGet).path) || '/'}\n    port: ${portText}\n    scheme: HTTPS${timingLines(spec, '  ', {})}`,
     };
   }
   if (isHttp && (MALFORMED_HTTP.test(all) || grpcPort)) {

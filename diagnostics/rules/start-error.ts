@@ -32,6 +32,9 @@ function initFailureUnderSmallLimit(c: ContainerCtx, msg: string): StartClass | 
 
 export function classifyStartMessage(msg: string): StartClass | undefined {
   if (/OOM-killed|memory limit too low|out of memory/i.test(msg)) return { cause: 'oom-killed', title: 'the container was OOM-killed while starting (memory limit too low)' };
+  // The runtime refuses a memory limit below its own minimum (Docker: "Minimum memory limit allowed is 6MB").
+  const minimum = /[Mm]inimum memory limit (?:allowed )?(?:is|of) (\d+ ?[KMG]i?B?)|memory limit (?:is )?(?:below|under|less than) the minimum/.exec(msg);
+  if (minimum) return { cause: 'oom-killed', title: `the runtime refuses a memory limit below its minimum${minimum[1] ? ` (${minimum[1]})` : ''}: the limit is too low for the container to start at all` };
   if (/exec format error/i.test(msg)) return { cause: 'exec-format-error', title: 'the binary was built for another CPU architecture (exec format error)' };
   if (/bad interpreter|\r|\^M/.test(msg)) return { cause: 'not-executable', title: 'the script has a bad #! line or CRLF line endings' };
   if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file/i.test(msg)) {

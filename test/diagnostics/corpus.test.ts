@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../diagnostics/index.ts';
 import { CAUSE_IDS } from '../../diagnostics/types.ts';
-import { holdout2Dir, holdout3Dir, holdout4Dir, holdout5Dir, holdout6Dir, holdout7Dir, holdoutDir, loadCorpus } from '../fixtures/corpus/load.ts';
+import { holdout2Dir, holdout3Dir, holdout4Dir, holdout5Dir, holdout6Dir, holdout7Dir, holdout8Dir, holdoutDir, loadCorpus } from '../fixtures/corpus/load.ts';
 
 // The held-out corpus: snapshots transcribed from public issue threads, labelled with the cause their
 // resolution shows (see test/fixtures/corpus/). The product is judged the same way: findings[0].
@@ -141,5 +141,20 @@ describe('hold-out 7 corpus', () => {
     expect(holdout7.length).toBeGreaterThanOrEqual(12);
     const hits = holdout7.filter(hit).length;
     expect(hits / holdout7.length).toBeGreaterThanOrEqual(HOLDOUT7_FLOOR);
+  });
+});
+
+// An eighth hold-out (issue 9, the engine helper's set) from 26 more threads, labelled from each thread's resolution and
+// scored first sight against main's engine (65bf9ad): 15/26 (HOLDOUT8.md). The engine was then tuned on its misses with
+// general mechanisms (variants and near misses in test/fixtures/diagnostics/cases-round8.ts); the floor holds the
+// result (25/26), and is a regression floor, not first sight.
+const holdout8 = loadCorpus(holdout8Dir);
+const HOLDOUT8_FLOOR = 0.92;
+
+describe('hold-out 8 corpus', () => {
+  it(`keeps at least ${HOLDOUT8_FLOOR * 100} % of its cases right`, () => {
+    expect(holdout8.length).toBeGreaterThanOrEqual(26);
+    const hits = holdout8.filter(hit).length;
+    expect(hits / holdout8.length).toBeGreaterThanOrEqual(HOLDOUT8_FLOOR);
   });
 });
