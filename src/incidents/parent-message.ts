@@ -7,6 +7,7 @@ import { ACTION_IDS } from '../actions/types.ts';
 import { SLEEP_OVERRIDE_CONFIRM } from '../actions/confirm-text.ts';
 import type { IncidentKey } from '../queue/types.ts';
 import { button } from '../slack/render/buttons.ts';
+import { feedbackBlock } from '../feedback/render.ts';
 import { code, fallbackText, joinMrkdwn, mrkdwn, text, trusted, type Mrkdwn, type SlackText } from '../slack/mrkdwn.ts';
 import { context, fitBlocks, section, type Block, type ButtonElement } from '../slack/render/limits.ts';
 import { ago, clip, FALLBACK_MAX, formatDuration, slackDate } from '../slack/render/time.ts';
@@ -114,6 +115,7 @@ function firing(incident: Incident, now: Date): RenderedParent {
   if (incident.note !== undefined) blocks.push(context(text(incident.note.slice(0, 2000))));
   const actions = buttons(d, key);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: actions });
+  if (d.feedbackId !== undefined) blocks.push(feedbackBlock(d.feedbackId));
   const folded = incident.folded > 0 ? ` · ${incident.folded} quieter update${incident.folded === 1 ? '' : 's'} folded into this message` : '';
   blocks.push(context(mrkdwn`Evidence, logs and commands in the thread :thread: · confidence ${Math.round(d.confidence * 100)}%${folded}`));
   return {

@@ -23,6 +23,8 @@ const summarySchema = z.object({
   /** Button state (src/slack/action-state.ts) behind the parent's buttons. */
   stateId: z.string().optional(),
   rollbackRevision: z.number().optional(),
+  /** The report id behind the parent's "Wrong diagnosis?" button (src/feedback), once its snapshot is kept. */
+  feedbackId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 
 export type DiagnosisSummary = z.infer<typeof summarySchema>;
@@ -37,7 +39,7 @@ export function parseDiagnosisSummary(raw: string): DiagnosisSummary | undefined
 }
 
 /** The parent's view of a report; undefined when the report found no crash. */
-export function summarize(report: Report, diagnosedAt: Date, extra: Pick<DiagnosisSummary, 'stateId' | 'rollbackRevision'> = {}): DiagnosisSummary | undefined {
+export function summarize(report: Report, diagnosedAt: Date, extra: Pick<DiagnosisSummary, 'stateId' | 'rollbackRevision' | 'feedbackId'> = {}): DiagnosisSummary | undefined {
   const primary = report.findings[0];
   if (primary === undefined) return undefined;
   const clock = report.timeline.find((t) => t.container === primary.container);
@@ -60,6 +62,7 @@ export function summarize(report: Report, diagnosedAt: Date, extra: Pick<Diagnos
   }
   if (extra.stateId !== undefined) summary.stateId = extra.stateId;
   if (extra.rollbackRevision !== undefined) summary.rollbackRevision = extra.rollbackRevision;
+  if (extra.feedbackId !== undefined) summary.feedbackId = extra.feedbackId;
   return summary;
 }
 

@@ -246,7 +246,7 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
 
     let news = true;
     if (inIncident && deps.incidents !== undefined) {
-      const summary = summarize(report, now(), { stateId, ...(revision === undefined ? {} : { rollbackRevision: revision }) });
+      const summary = summarize(report, now(), { stateId, ...(revision === undefined ? {} : { rollbackRevision: revision }), ...(feedbackId === undefined ? {} : { feedbackId }) });
       if (summary !== undefined) news = (await deps.incidents.setDiagnosis(incident, summary, diagnosisSignature(report))).news;
       const state = await deps.incidents.get(incident);
       if (state !== undefined) await deps.outbox.put(reportKey, { channel }, renderParent(state, now()), { priority: PRIORITY.parent });
