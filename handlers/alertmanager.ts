@@ -181,5 +181,5 @@ export function alertmanagerRoutes(ctx: AlertmanagerRouteContext): Route[] {
     log: ctx.log,
   });
   const handler = alertmanagerHandler({ token: config.alertmanagerToken, ingest, log: ctx.log, ...(ctx.metrics === undefined ? {} : { metrics: ctx.metrics }) });
-  return [{ path: ALERTMANAGER_PATH, method: ['POST'], handler: (req, res) => void handler(req, res) }];
+  return [{ path: ALERTMANAGER_PATH, method: ['POST'], handler: (req, res) => handler(req, res) }];
 }

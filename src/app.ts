@@ -9,6 +9,7 @@ import type { SlackPoster } from './slack/post.ts';
 import type { JobRouter } from './queue/queues.ts';
 import { closeServer, createRouteServer, healthRoutes, listen, type ReadinessCheck, type Route } from './server/routes.ts';
 import { createSlackIntakeServer, failRequest } from './server/slack-intake.ts';
+import { recordUnexpectedError } from './server/unexpected-errors.ts';
 import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
 import type { Policy } from './auth/policy.ts';
 import type { PrincipalLookup } from './auth/principal.ts';
@@ -81,9 +82,9 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     await initApp(app);
     tagRequests(app);
     const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
-    app.error(async (error) => deps.log?.('a Slack listener failed', error));
+    app.error(async (error) => listenerFailed(error, deps.log));
     await app.start();
-    const server = createRouteServer(routes);
+    const server = createRouteServer(routes, deps.log);
     const bound = await listen(server, port);
     return {
       port: bound,
@@ -115,7 +116,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
   await initApp(app);
   tagRequests(app);
   const registeredActions = registerSlackHandlers(registryOf(app), handlerDeps);
-  app.error(async (error) => deps.log?.('a Slack listener failed', error));
+  app.error(async (error) => listenerFailed(error, deps.log));
   const server = createSlackIntakeServer({
     signingSecret,
     path: SLACK_EVENTS_PATH,
@@ -130,6 +131,13 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     registeredActions,
     stop: () => closeServer(server),
   };
+}
+
+/** A listener threw (Bolt caught it): logged with the request id and counted; Bolt has acked or answers. */
+function listenerFailed(error: unknown, log: SlackAppDeps['log']): void {
+  const id = currentLogContext().reqId ?? 'unknown';
+  recordUnexpectedError('request', id, error);
+  log?.(`request ${id}: a Slack listener failed`, error);
 }
 
 /** Verifies the bot token (auth.test) before serving, with a message that says what to fix. */

@@ -305,7 +305,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       return { role, port: app.port, clusters, registeredActions: app.registeredActions, metricsPort, close };
     }
 
-    const server: Server = createRouteServer([...healthRoutes(readiness, 3000, log), ...routes]);
+    const server: Server = createRouteServer([...healthRoutes(readiness, 3000, log), ...routes], log);
     const port = await listen(server, config.port);
     closers.push(() => closeServer(server));
     return { role, port, clusters, registeredActions: [], metricsPort, close };

@@ -15,7 +15,8 @@ export function loggedRoute(route: Route, logger: Logger): Route {
       res.once('finish', () => {
         logger.info({ reqId, method: req.method, path: route.path, status: res.statusCode, ms: Math.round(performance.now() - start) }, 'request');
       });
-      withLogContext({ reqId }, () => route.handler(req, res));
+      // The result (a promise, for async routes) goes back to the server, which answers 500 if it rejects.
+      return withLogContext({ reqId }, () => route.handler(req, res));
     },
   };
 }

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metrics, QueueDepth } from './metrics.ts';
+import { unexpectedErrorCounts } from '../server/unexpected-errors.ts';
 
 export interface PrometheusMetrics extends Metrics {
   readonly registry: Registry;
@@ -32,6 +33,18 @@ export function createPrometheusMetrics(options: { defaultMetrics?: boolean } = 
   const slackErrors = new Counter({ name: 'crashloop_slack_errors_total', help: 'Slack Web API calls that failed after the client\'s retries, by method.', labelNames: ['method'], registers });
   const slackRateLimited = new Counter({ name: 'crashloop_slack_rate_limited_total', help: 'HTTP 429 answers from Slack, by method.', labelNames: ['method'], registers });
   const actions = new Counter({ name: 'crashloop_actions_total', help: 'Report button actions, by action and outcome.', labelNames: ['action', 'outcome'], registers });
+
+  new Counter({
+    name: 'crashloop_unexpected_errors_total',
+    help: 'Errors no handler expected, survived by the process: request (answered 500 or a listener failure), job (an attempt failed with an unclassified error), process (unhandled rejection or uncaught exception).',
+    labelNames: ['source'],
+    registers,
+    // Process-wide totals kept by src/server/unexpected-errors.ts, read on scrape.
+    collect() {
+      this.reset();
+      for (const [source, count] of Object.entries(unexpectedErrorCounts())) this.inc({ source }, count);
+    },
+  });
 
   const depthSources: (() => Promise<QueueDepth[]>)[] = [];
   new Gauge({

@@ -7,6 +7,8 @@ import type { JobOutcome, Metrics } from '../metrics/metrics.ts';
 import { withLogContext } from '../log/context.ts';
 import type { DiagnosisJob, DiagnosisResult } from './diagnosis-processor.ts';
 import { incidentId } from './types.ts';
+import { classifyError } from './errors.ts';
+import { recordUnexpectedError } from '../server/unexpected-errors.ts';
 
 export function instrumentProcessor<J extends DiagnosisJob>(
   queue: string,
@@ -31,6 +33,9 @@ export function instrumentProcessor<J extends DiagnosisJob>(
         // BullMQ retries unless the error is unrecoverable or this was the last attempt.
         const last = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
         outcome = last ? 'failed' : 'retrying';
+        // Not a cluster, Slack or validation error the processor knows: a bug or an unforeseen answer.
+        // Counted (crashloop_unexpected_errors_total{source="job"}); the processor has told the user.
+        if (classifyError(error).code === 'INTERNAL') recordUnexpectedError('job', job.id ?? '?', error);
         if (last) logger?.error({ ...facts, outcome, ms: Math.round(clock() - start), err: error }, 'job failed');
         else logger?.warn({ ...facts, outcome, ms: Math.round(clock() - start), err: error }, 'job attempt failed; it will be retried');
         throw error;

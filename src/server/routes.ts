@@ -2,11 +2,13 @@
 // another module registers (POST /alertmanager). Shape-compatible with Bolt's CustomRoute.
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { failRequest } from './fail-request.ts';
 
 export interface Route {
   path: string;
   method: string | string[];
-  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** A returned promise that rejects is answered 500 like a throw (src/server/fail-request.ts). */
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 }
 
 export type ReadinessCheck = { name: string; check: (signal: AbortSignal) => Promise<void> };
@@ -73,16 +75,25 @@ export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000, log?: (
   ];
 }
 
-/** A bare HTTP server over routes, for roles without Bolt's receiver (worker, Socket Mode). */
-export function createRouteServer(routes: Route[]): Server {
+/**
+ * A bare HTTP server over routes, for roles without Bolt's receiver (worker, Socket Mode). A route that
+ * throws or rejects is logged with the request id, counted and answered 500; the process keeps serving.
+ */
+export function createRouteServer(routes: Route[], log?: (message: string, error?: unknown) => void): Server {
   return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const route = routes.find((r) => r.path === path && (Array.isArray(r.method) ? r.method : [r.method]).some((m) => m.toUpperCase() === req.method));
-    if (route === undefined) {
-      sendJson(res, 404, { error: 'not found' });
-      return;
+    const fail = (error: unknown): void => failRequest(req, res, error, log);
+    try {
+      const path = (req.url ?? '/').split('?')[0];
+      const route = routes.find((r) => r.path === path && (Array.isArray(r.method) ? r.method : [r.method]).some((m) => m.toUpperCase() === req.method));
+      if (route === undefined) {
+        sendJson(res, 404, { error: 'not found' });
+        return;
+      }
+      const result = route.handler(req, res);
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
     }
-    route.handler(req, res);
   });
 }
 

@@ -7,8 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Route } from './routes.ts';
-import { requestId, withLogContext } from '../log/context.ts';
-import { recordUnexpectedError } from './unexpected-errors.ts';
+import { withLogContext } from '../log/context.ts';
+import { answer, failRequest, requestIdOf } from './fail-request.ts';
 import { checkSlackJson, checkSlashCommand } from './slack-body.ts';
 
 /** Slack's window: a signed request more than 5 minutes old or ahead of our clock is refused. */
@@ -71,34 +71,7 @@ export interface SlackIntakeOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-const requestIds = new WeakMap<IncomingMessage, string>();
-
-/** The id logs carry for this request: the caller's x-request-id when sane, else a fresh one. */
-export function requestIdOf(req: IncomingMessage): string {
-  let id = requestIds.get(req);
-  if (id === undefined) {
-    id = requestId(req.headers['x-request-id']);
-    requestIds.set(req, id);
-  }
-  return id;
-}
-
-function answer(res: ServerResponse, status: number, body?: string): void {
-  if (res.headersSent) {
-    if (!res.writableEnded) res.end();
-    return;
-  }
-  res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
-  res.end(body);
-}
-
-/** Logs, counts and answers 500 for an error nothing else handled. */
-export function failRequest(req: IncomingMessage, res: ServerResponse, error: unknown, log?: (message: string, error?: unknown) => void): void {
-  const id = requestIdOf(req);
-  recordUnexpectedError('request', id, error);
-  log?.(`request ${id} (${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)}) failed unexpectedly`, error);
-  answer(res, 500, JSON.stringify({ error: `Internal error (request ${id}); it was logged.` }));
-}
+export { failRequest, requestIdOf } from './fail-request.ts';
 
 function readBuffer(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
