@@ -2,8 +2,8 @@
 // Launcher for the `crashloop` command. It runs the compiled dist/ (built by `npm ci`'s prepare step or
 // `npm run build`) while that is newer than the sources, else the TypeScript sources through Node 24's
 // type stripping, so it never runs stale code (bin/select-entry.js). Start-up is most of a one-shot
-// `crashloop diagnose`: Node's compile cache keeps compiled code between runs, and the bundled
-// @kubernetes/client-node replaces the package's ~1,000 files (docs/benchmarks.md).
+// `crashloop diagnose`: Node's compile cache keeps compiled code between runs, and the bundled run-time
+// packages (dist/vendor) replace their ~2,000 files (docs/benchmarks.md).
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
   // Started by an older Node (the system's): hand over to the Node 24 that `npm ci` pinned.
@@ -40,12 +40,14 @@ if (major < 24) {
   // only disables the cache (the call reports it and never throws).
   module.enableCompileCache?.();
   const { selectEntry } = await import('./select-entry.js');
-  const { entry, mode, clientNodeBundle } = selectEntry(new URL('../', import.meta.url));
-  if (clientNodeBundle !== undefined) {
-    const bundle = clientNodeBundle.href;
+  const { entry, mode, bundles } = selectEntry(new URL('../', import.meta.url));
+  if (bundles.size > 0) {
+    // The run-time packages come from dist/vendor's minified bundles instead of their hundreds of files.
     module.registerHooks({
-      resolve: (specifier, context, nextResolve) =>
-        specifier === '@kubernetes/client-node' ? { url: bundle, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
+      resolve: (specifier, context, nextResolve) => {
+        const bundle = bundles.get(specifier);
+        return bundle === undefined ? nextResolve(specifier, context) : { url: bundle.href, format: 'module', shortCircuit: true };
+      },
     });
   }
   if (mode === 'source' && process.stderr.isTTY) {

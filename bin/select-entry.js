@@ -44,17 +44,37 @@ function readStamp(root) {
   }
 }
 
-function installedClientNodeVersion(root) {
+function installedVersion(root, pkg) {
   try {
-    return JSON.parse(readFileSync(new URL('node_modules/@kubernetes/client-node/package.json', root), 'utf8')).version;
+    return JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')).version;
   } catch {
     return undefined;
   }
 }
 
 /**
+ * The bundles of dist/vendor (scripts/build.mjs) by package name, or an empty map. They serve exactly the
+ * names the dist/ they were built with imports, so they are used with that dist/ only; and only while
+ * every bundled package is the version installed and package-lock.json has not changed since (a dependency
+ * update makes them stale until the next build). All or none: a mix would load two copies of a package.
+ * @returns {Map<string, URL>}
+ */
+function vendorBundles(root, stamp) {
+  const none = new Map();
+  if (stamp === undefined || typeof stamp.vendored !== 'object' || stamp.vendored === null) return none;
+  if (stamp.startedAt < mtime(new URL('package-lock.json', root))) return none;
+  const bundles = new Map();
+  for (const [pkg, { file, version }] of Object.entries(stamp.vendored)) {
+    const url = new URL(`dist/vendor/${file}`, root);
+    if (typeof version !== 'string' || version !== installedVersion(root, pkg) || !existsSync(url)) return none;
+    bundles.set(pkg, url);
+  }
+  return bundles;
+}
+
+/**
  * @param {URL} root the checkout or package directory (ends with '/')
- * @returns {{ entry: URL, mode: 'dist' | 'source', clientNodeBundle: URL | undefined }}
+ * @returns {{ entry: URL, mode: 'dist' | 'source', bundles: Map<string, URL> }}
  */
 export function selectEntry(root) {
   const source = new URL('src/cli/main.ts', root);
@@ -62,14 +82,6 @@ export function selectEntry(root) {
   const stamp = readStamp(root);
   const hasSources = existsSync(source);
   const distFresh = stamp !== undefined && existsSync(compiled) && (!hasSources || stamp.startedAt >= newestSourceChange(root));
-  // The bundle is client-node as installed when it was built: used only while that version is installed
-  // and the lock file has not changed since (a dependency update makes it stale until the next build).
-  const bundle = new URL('dist/vendor/client-node.js', root);
-  const bundleFresh =
-    stamp !== undefined &&
-    typeof stamp.clientNode === 'string' &&
-    stamp.clientNode === installedClientNodeVersion(root) &&
-    stamp.startedAt >= mtime(new URL('package-lock.json', root)) &&
-    existsSync(bundle);
-  return { entry: distFresh || !hasSources ? compiled : source, mode: distFresh || !hasSources ? 'dist' : 'source', clientNodeBundle: bundleFresh ? bundle : undefined };
+  const useDist = distFresh || !hasSources;
+  return { entry: useDist ? compiled : source, mode: useDist ? 'dist' : 'source', bundles: useDist ? vendorBundles(root, stamp) : new Map() };
 }

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `npm run build` (and `prepare`, so `npm ci` builds): compiles the sources to dist/ with tsc and bundles
-// @kubernetes/client-node into dist/vendor/client-node.js. The launcher (bin/crashloop.js) runs dist/
-// only while dist/build-stamp.json is newer than every source file, and the bundle only while it matches
-// the installed client-node; otherwise it runs the sources, which cannot be stale. See docs/development.md.
+// the run-time packages (client-node, Bolt, the Slack Web API, BullMQ, ioredis, pino, prom-client, yaml,
+// zod) into dist/vendor/: one minified entry per package, with shared chunks, exporting exactly the names
+// dist/ imports. The launcher (bin/crashloop.js) runs dist/ only while dist/build-stamp.json is newer than
+// every source file, and the bundles only with that dist/ and while every bundled package is the version
+// installed; otherwise it runs the sources, which cannot be stale. See docs/development.md.
 //
-// Why a bundle: client-node's entry (and its KubeConfig, which pulls in the whole generated client) is
-// about 1,000 files; resolving and reading them is most of `crashloop diagnose`'s start-up. One minified
-// file of the same code loads in a fraction of the time and memory (figures in docs/benchmarks.md).
+// Why bundles: client-node's entry (and its KubeConfig, which pulls in the whole generated client) is
+// about 1,000 files, the others several hundred more; resolving, reading and keeping their sources is most
+// of `crashloop diagnose`'s start-up and a good part of an idle bot's memory. Minified files of the same
+// code load in a fraction of the time and memory (figures in docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -34,23 +37,72 @@ if (compiled.status !== 0) {
   process.exit(compiled.status ?? 1);
 }
 
+// The packages loaded at run time, bundled (see the header). Every value name dist/ imports from them is
+// collected from the compiled code itself, so the bundles always export exactly what the code uses.
+const VENDORED = ['@kubernetes/client-node', '@slack/bolt', '@slack/web-api', 'bullmq', 'ioredis', 'pino', 'prom-client', 'yaml', 'zod'];
+// Native add-ons stay outside (msgpackr loads its optional extension by path); Node resolves them from node_modules.
+const EXTERNAL = [/^msgpackr-extract/];
 const vendorDir = new URL('../dist/vendor/', import.meta.url);
-mkdirSync(vendorDir, { recursive: true });
-const clientNodeVersion = JSON.parse(readFileSync(require.resolve('@kubernetes/client-node/package.json'), 'utf8')).version;
-let bundled = false;
-try {
-  const { build } = await import('rolldown');
-  await build({
-    input: fileURLToPath(new URL('../src/cluster/client-node.ts', import.meta.url)),
-    platform: 'node',
-    logLevel: 'silent',
-    output: { file: fileURLToPath(new URL('client-node.js', vendorDir)), format: 'esm', minify: true },
-  });
-  bundled = existsSync(new URL('client-node.js', vendorDir));
-} catch (error) {
-  // Without the bundle the launcher imports the package as installed: slower, same behaviour.
-  log(`could not bundle @kubernetes/client-node (${error instanceof Error ? error.message : String(error)}); the installed package is used.`);
+const entryDir = new URL('../dist/.vendor-entries/', import.meta.url);
+
+/** Value names dist/ imports from each vendored package; throws on any import form the bundles cannot serve. */
+function namesUsed() {
+  const names = new Map(VENDORED.map((p) => [p, new Set()]));
+  const files = readdirSync(new URL('../dist/', import.meta.url), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.js'));
+  for (const entry of files) {
+    const text = readFileSync(`${entry.parentPath}/${entry.name}`, 'utf8');
+    for (const m of text.matchAll(/\b(?:import|export)\s*(\{[^}]*\}|\*(?:\s+as\s+\w+)?|\w+(?:\s*,\s*\{[^}]*\})?)\s*from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      const pkg = m[2] ?? m[3];
+      if (!names.has(pkg)) continue;
+      if (m[3] !== undefined || !m[1].startsWith('{')) throw new Error(`${entry.name} imports ${pkg} as \`${m[0].slice(0, 60)}\`; only named imports can be bundled`);
+      for (const part of m[1].slice(1, -1).split(',')) {
+        const name = part.trim().split(/\s+as\s+/)[0];
+        if (name) names.get(pkg).add(name);
+      }
+    }
+  }
+  return names;
 }
 
-writeFileSync(new URL('../dist/build-stamp.json', import.meta.url), `${JSON.stringify({ startedAt, clientNode: bundled ? clientNodeVersion : null })}\n`);
-log(`dist/ built${bundled ? `, client-node ${clientNodeVersion} bundled` : ''} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+const vendored = {};
+try {
+  const { build } = await import('rolldown');
+  mkdirSync(entryDir, { recursive: true });
+  const input = {};
+  for (const [pkg, set] of namesUsed()) {
+    if (set.size === 0) continue;
+    const key = pkg.replace(/^@/, '').replace(/\//g, '-');
+    const entry = new URL(`${key}.mjs`, entryDir);
+    writeFileSync(entry, `export { ${[...set].sort().join(', ')} } from '${pkg}';\n`);
+    input[key] = fileURLToPath(entry);
+    vendored[pkg] = { file: `${key}.js`, version: JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')).version };
+  }
+  await build({
+    input,
+    cwd: root,
+    platform: 'node',
+    logLevel: 'silent',
+    external: EXTERNAL,
+    // One-byte source strings: V8 keeps every module's source in the heap, twice the size when it is not ASCII.
+    output: {
+      dir: fileURLToPath(vendorDir),
+      format: 'esm',
+      minify: true,
+      charset: 'ascii',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunk-[hash].js',
+    },
+  });
+  for (const v of Object.values(vendored)) if (!existsSync(new URL(v.file, vendorDir))) throw new Error(`${v.file} was not written`);
+} catch (error) {
+  // Without the bundles the launcher imports the packages as installed: slower, same behaviour.
+  log(`could not bundle the dependencies (${error instanceof Error ? error.message : String(error)}); the installed packages are used.`);
+  rmSync(vendorDir, { recursive: true, force: true });
+  for (const key of Object.keys(vendored)) delete vendored[key];
+} finally {
+  rmSync(entryDir, { recursive: true, force: true });
+}
+
+writeFileSync(new URL('../dist/build-stamp.json', import.meta.url), `${JSON.stringify({ startedAt, vendored })}\n`);
+const count = Object.keys(vendored).length;
+log(`dist/ built${count > 0 ? `, ${count} packages bundled` : ''} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);

@@ -31,7 +31,7 @@ import type { Outbox } from './slack/outbox.ts';
 import { startOutbox } from './slack/outbox-runner.ts';
 import { webClientOutboxSlack } from './slack/outbox-slack.ts';
 import { createOutboxStore } from './slack/outbox-store.ts';
-import type { Policy } from './auth/policy.ts';
+import { policyNamesGroups, type Policy } from './auth/policy.ts';
 import { loadPolicy } from './auth/load-policy.ts';
 import { principalLookup } from './auth/principal.ts';
 import { slackFromWebClient } from './actions/slack-port.ts';
@@ -206,7 +206,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     closers.push(() => slackOutbox.close(true));
     const outbox = slackOutbox.outbox;
     const slackGroups = slackFromWebClient(webClient);
-    const principal = principalLookup((userId) => slackGroups.userGroups(userId));
+    // A policy without user groups decides on the user id alone: no usergroups.list before an ack.
+    const principal = principalLookup(policyNamesGroups(policy) ? (userId) => slackGroups.userGroups(userId) : undefined);
     const readiness: ReadinessCheck[] = [
       {
         name: 'shutdown',

@@ -52,10 +52,24 @@ export function rssMb(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU time (user + system) a live process has used, in ms (clock ticks of 10 ms), or undefined once it is gone. */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Served {
   child: ChildProcess;
   output: () => string;
   rss: () => number | undefined;
+  /** CPU time the process has used so far, ms. */
+  cpu: () => number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -84,6 +98,7 @@ export async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<Ser
     child,
     output: () => output,
     rss: () => rssMb(child.pid),
+    cpu: () => cpuMs(child.pid),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -4,7 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { KubeClusterWriter, type ClusterWriter } from '../cluster/actions/cluster-writer.ts';
+import type { ClusterWriter } from '../cluster/actions/cluster-writer.ts';
 import type { KubeGatewayOptions } from '../cluster/kube-gateway.ts';
 import type { Policy } from '../auth/policy.ts';
 import { loadPolicy } from '../auth/load-policy.ts';
@@ -31,7 +31,7 @@ export interface BotActionOptions {
   /** Kubeconfig options for every cluster's writer (tests pass the e2e kubeconfig). */
   kube?: Omit<KubeGatewayOptions, 'clusterName' | 'context'>;
   /** Overrides a writer per cluster. */
-  writerFor?: (cluster: string) => ClusterWriter | undefined;
+  writerFor?: (cluster: string) => ClusterWriter | undefined | Promise<ClusterWriter | undefined>;
   logger?: Logger;
   /** Extra executor options (clock, settings). */
   overrides?: Partial<ExecutorDeps>;
@@ -46,21 +46,29 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
   const logger = options.logger ?? jsonLogger;
   const prefix = ctx.config.redisPrefix;
   const several = ctx.config.clusters.length > 1;
-  const writers = new Map<string, ClusterWriter | undefined>();
+  const writers = new Map<string, Promise<ClusterWriter | undefined>>();
   const known = new Set([...ctx.config.clusters, ...(ctx.config.clusterName === undefined ? [] : [ctx.config.clusterName])]);
+  // The Kubernetes client is loaded on the first click that needs a writer, not when the web role starts
+  // (it is the largest part of an idle process's memory, docs/benchmarks.md).
   const writerFor =
     options.writerFor ??
-    ((cluster: string): ClusterWriter | undefined => {
-      if (!writers.has(cluster)) {
-        try {
-          // Several clusters: the kube context is named like the cluster, as for the read gateways.
-          writers.set(cluster, known.size === 0 || known.has(cluster) ? KubeClusterWriter.fromKubeConfig({ ...options.kube, clusterName: cluster, ...(several ? { context: cluster } : {}) }) : undefined);
-        } catch (err) {
-          logger.warn({ msg: 'no writer for cluster', cluster, error: String(err) });
-          writers.set(cluster, undefined);
-        }
+    ((cluster: string): Promise<ClusterWriter | undefined> => {
+      let writer = writers.get(cluster);
+      if (writer === undefined) {
+        writer = (async () => {
+          if (known.size !== 0 && !known.has(cluster)) return undefined;
+          try {
+            const { KubeClusterWriter } = await import('../cluster/actions/cluster-writer.ts');
+            // Several clusters: the kube context is named like the cluster, as for the read gateways.
+            return KubeClusterWriter.fromKubeConfig({ ...options.kube, clusterName: cluster, ...(several ? { context: cluster } : {}) });
+          } catch (err) {
+            logger.warn({ msg: 'no writer for cluster', cluster, error: String(err) });
+            return undefined;
+          }
+        })();
+        writers.set(cluster, writer);
       }
-      return writers.get(cluster);
+      return writer;
     });
   // BullMQ needs a connection with maxRetriesPerRequest null (blocking commands): the bot's, or our own.
   const ownConnection = ctx.queueConnection === undefined;

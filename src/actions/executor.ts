@@ -25,8 +25,8 @@ export interface ExecutorDeps {
   redis: Redis;
   /** Key prefix (CRASHLOOP_REDIS_PREFIX); the audit stream is `<prefix>:audit`. Default "crashloop". */
   prefix?: string;
-  /** The writer for a cluster, or undefined when this process cannot reach it. */
-  writerFor(cluster: string): ClusterWriter | undefined;
+  /** The writer for a cluster, or undefined when this process cannot reach it (may load it on first use). */
+  writerFor(cluster: string): ClusterWriter | undefined | Promise<ClusterWriter | undefined>;
   slack: ActionSlack;
   /** Parsed with parsePolicy(); default: read for everyone, debug and write for nobody. */
   policy?: Policy;
@@ -164,7 +164,7 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       await record(request, state, outcome);
       return outcome;
     }
-    const writer = deps.writerFor(state.cluster);
+    const writer = await deps.writerFor(state.cluster);
     // Kubernetes identity mode: cluster RBAC must also allow it, and the action runs as that user.
     let actingWriter = writer;
     if (policy.kubernetes !== undefined && writer !== undefined) {

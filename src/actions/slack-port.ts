@@ -19,10 +19,14 @@ export interface ActionSlack {
   userEmail?(userId: string): Promise<string | undefined>;
 }
 
+/** How long a failed usergroups.list (no usergroups:read scope, Slack down) counts as "no groups". */
+const FAILURE_CACHE_MS = 60_000;
+
 export function slackFromWebClient(client: WebClient, logger?: Logger, options: { groupCacheMs?: number; now?: () => number } = {}): ActionSlack {
   const cacheMs = options.groupCacheMs ?? 5 * 60 * 1000;
   const now = options.now ?? Date.now;
-  let cache: { at: number; byUser: Map<string, string[]> } | undefined;
+  let cache: { at: number; byUser: Map<string, string[]> | undefined } | undefined;
+  let loading: Promise<void> | undefined;
   return {
     async postMessage({ channel, threadTs, text, blocks }) {
       const res = await client.chat.postMessage({ channel, text: outboundText(text), ...(threadTs === undefined ? {} : { thread_ts: threadTs }), ...(blocks === undefined ? {} : { blocks: outboundBlocks(blocks) }) });
@@ -44,23 +48,30 @@ export function slackFromWebClient(client: WebClient, logger?: Logger, options: 
       }
     },
     async userGroups(userId) {
-      if (cache === undefined || now() - cache.at > cacheMs) {
-        try {
-          const res = await client.usergroups.list({ include_users: true });
-          const byUser = new Map<string, string[]>();
-          for (const group of res.usergroups ?? []) {
-            for (const member of group.users ?? []) {
-              if (group.id === undefined) continue;
-              byUser.set(member, [...(byUser.get(member) ?? []), group.id]);
+      // One usergroups.list at a time, shared by every request arriving meanwhile (a burst of commands
+      // makes one call, not fifty); a failure is remembered for a minute so it is not retried per request.
+      if (cache === undefined || now() - cache.at > (cache.byUser === undefined ? FAILURE_CACHE_MS : cacheMs)) {
+        loading ??= (async () => {
+          try {
+            const res = await client.usergroups.list({ include_users: true });
+            const byUser = new Map<string, string[]>();
+            for (const group of res.usergroups ?? []) {
+              for (const member of group.users ?? []) {
+                if (group.id === undefined) continue;
+                byUser.set(member, [...(byUser.get(member) ?? []), group.id]);
+              }
             }
+            cache = { at: now(), byUser };
+          } catch (err) {
+            logger?.warn({ msg: 'cannot list Slack user groups; group grants in the actions policy will not match (add the usergroups:read scope)', error: String(err) });
+            cache = { at: now(), byUser: undefined };
+          } finally {
+            loading = undefined;
           }
-          cache = { at: now(), byUser };
-        } catch (err) {
-          logger?.warn({ msg: 'cannot list Slack user groups; group grants in the actions policy will not match (add the usergroups:read scope)', error: String(err) });
-          return [];
-        }
+        })();
+        await loading;
       }
-      return cache.byUser.get(userId) ?? [];
+      return cache?.byUser?.get(userId) ?? [];
     },
   };
 }

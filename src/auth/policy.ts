@@ -112,6 +112,15 @@ export interface Principal {
 
 export type Decision = { allowed: true; via: string } | { allowed: false; reason: string };
 
+/**
+ * True when some subject of the policy is a Slack user group (S…). Only then can a user's groups change a
+ * decision, so only then is looking them up in Slack (a Web API call on the ack path) worth its time.
+ */
+export function policyNamesGroups(policy: Policy): boolean {
+  const isGroup = (s: string): boolean => s.startsWith('S');
+  return policy.defaultRead.some(isGroup) || policy.rules.some((r) => [r.read, r.debug, r.write].some((list) => list?.some(isGroup) === true));
+}
+
 /** The rules that speak about a cluster and namespace. */
 export function rulesFor(policy: Policy, scope: Scope): PolicyRule[] {
   return policy.rules.filter((r) => r.namespaces.some((g) => globMatch(g, scope.namespace)) && (r.clusters === undefined || r.clusters.some((g) => globMatch(g, scope.cluster))));

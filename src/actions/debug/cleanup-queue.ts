@@ -37,7 +37,7 @@ export function createDebugCleanup(options: {
   connection: ConnectionOptions;
   prefix?: string;
   /** Omit in processes that only schedule (the web role); workers pass it. */
-  writerFor?: (cluster: string) => ClusterWriter | undefined;
+  writerFor?: (cluster: string) => ClusterWriter | undefined | Promise<ClusterWriter | undefined>;
   logger?: Logger;
 }): DebugCleanup {
   const prefix = options.prefix ?? 'crashloop';
@@ -49,7 +49,7 @@ export function createDebugCleanup(options: {
       : new Worker<DebugCleanupJob, CleanupResult>(
           DEBUG_CLEANUP_QUEUE,
           async (job: Job<DebugCleanupJob>) => {
-            const result = await cleanupDebugCopy(writerFor(job.data.cluster), job.data);
+            const result = await cleanupDebugCopy(await writerFor(job.data.cluster), job.data);
             options.logger?.info({ msg: 'debug copy cleanup', ...job.data, result });
             return result;
           },
