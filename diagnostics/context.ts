@@ -329,6 +329,8 @@ function rankFailing(c: ContainerCtx, restartPolicy: string): void {
   if (rank === 0 && c.events.some((e) => e.reason === 'BackOff' || /failed liveness probe|failed startup probe/.test(e.message))) rank = 1;
   if (rank === 0 && c.events.some((e) => e.type === 'Warning' && !BENIGN_WARNING.test(`${e.reason} ${e.message}`))) rank = 1;
   if (rank === 0 && waitLoop(c)) rank = 1;
+  // Restarted, with the last termination trimmed from the status: not ready now, or restarted again and again, it fails.
+  if (rank === 0 && !c.last && c.restartCount > 0 && (c.ready === false || c.restartCount >= 3)) rank = 1;
   // An init container that finally completed is done, whatever it went through before.
   if (c.type === 'init' && t?.exitCode === 0 && !c.waiting) rank = 0;
   // A failing init container blocks everything after it: it is the one to name.
@@ -340,7 +342,7 @@ function rankFailing(c: ContainerCtx, restartPolicy: string): void {
 // Warnings that do not explain a failing pod: readiness (the container is up), scheduling niceties, DNS config
 // chatter, throttled image pulls that then succeeded.
 const BENIGN_WARNING = /^(?:Unhealthy Readiness|DNSConfigForming|FailedToUpdateEndpoint|NodeNotReady|FailedGetResourceMetric|FailedComputeMetricsReplicas|ProbeWarning)\b/;
-const POD_FAILURE_EVENT = /^(?:Failed|FailedCreatePodSandBox|FailedCreatePodContainer|FailedPostStartHook|FailedPreStopHook|FailedKillPod|FailedSync|FailedMount|FailedAttachVolume|FailedMapVolume|InspectFailed|ErrImageNeverPull|BackOff|FailedValidation|Evicted|OutOfmemory|OutOfcpu|UnexpectedAdmissionError|NetworkNotReady)$/;
+const POD_FAILURE_EVENT = /^(?:Failed|FailedScheduling|FailedCreatePodSandBox|FailedCreatePodContainer|FailedPostStartHook|FailedPreStopHook|FailedKillPod|FailedSync|FailedMount|FailedAttachVolume|FailedMapVolume|InspectFailed|ErrImageNeverPull|BackOff|FailedValidation|Evicted|OutOfmemory|OutOfcpu|UnexpectedAdmissionError|NetworkNotReady)$/;
 
 /**
  * A pod whose only account of its failure is a pod-level Warning event (a sandbox that never starts, a first

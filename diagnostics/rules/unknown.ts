@@ -24,6 +24,14 @@ function evaluate(ctx: Context, snapshot: unknown): Finding[] {
     const logNote = gap ? `; its logs could not be read (${str(gapReason(gap))})` : c.logsRead === 'empty' ? '; it wrote no logs' : c.logsRead === 'unread' ? '; its logs were not read' : '';
     // A pod-level Warning event may be the only account of the failure: it is evidence even when no rule reads it.
     const warnings = [...c.events, ...ctx.podEvents].filter((e) => e.type === 'Warning' && e.reason !== 'BackOff').slice(-2);
+    // A pod the scheduler cannot place never starts a container: say so, with the scheduler's reason.
+    const unscheduled = !lastTermination(c) && c.restartCount === 0 ? ctx.podEvents.filter((e) => e.reason === 'FailedScheduling').at(-1) : undefined;
+    if (unscheduled) {
+      return makeFinding(ctx, c, 'unknown', 0.05,
+        `"${c.name}" never starts: the pod cannot be scheduled (${unscheduled.message.slice(0, 160)})`,
+        [...statusEvidence(c), eventEvidence(unscheduled)], undefined,
+        { advice: 'The scheduler cannot place the pod on any node: compare its nodeSelector, affinity, tolerations and resource requests with the nodes (kubectl describe nodes; kubectl get pod -o yaml), and fix the spec or add capacity; a claim it waits for must exist and bind.' });
+    }
     return makeFinding(ctx, c, 'unknown', 0.05,
       `No evidence explains why "${c.name}" ${c.restartCount > 0 || lastTermination(c) ? 'crashes' : 'fails to start'}${describeExit(c)}${logNote}`,
       [...statusEvidence(c), ...warnings.map(eventEvidence), ...(gap ? [{ kind: 'status' as const, source: `gap ${str(gap.what)}`, text: str(gap.reason) }] : [])]);
