@@ -10,6 +10,7 @@ import { command } from './fix-commands.ts';
 import { kubeName, kubeRef } from './shell.ts';
 import { buildChange } from './change.ts';
 import { redactDeep } from './redact.ts';
+import { applyPacks, unusable, type RuledFinding, type RulePack } from './packs.ts';
 
 const CAUSES = new Set<string>(CAUSE_IDS);
 
@@ -86,16 +87,31 @@ export function alternativesOf(findings: Finding[]): Alternative[] {
   return out.slice(0, 2);
 }
 
-function run(snapshot: unknown, rules: readonly Rule[]): Report {
+export interface DiagnoseOptions {
+  /** Operator rule packs (diagnostics/packs.ts), run after the built-in rules with their precedence. */
+  packs?: readonly RulePack[];
+}
+
+function run(snapshot: unknown, rules: readonly Rule[], options: DiagnoseOptions): Report {
   const ctx = contextOf(snapshot);
   const errors: Report['errors'] = [];
-  const raw: Finding[] = [];
+  const ruled: RuledFinding[] = [];
   for (const rule of rules) {
     try {
       const found = rule.evaluate(ctx, snapshot);
-      if (Array.isArray(found)) raw.push(...found);
+      if (Array.isArray(found)) ruled.push(...found.map((finding) => ({ rule: rule.id, finding })));
     } catch (e) {
       errors.push({ rule: rule.id, message: errorMessage(e) });
+    }
+  }
+  const raw: Finding[] = ruled.map((f) => f.finding);
+  if (options.packs && options.packs.length > 0) {
+    try { raw.push(...applyPacks(ctx, ruled, options.packs)); } catch (e) { errors.push({ rule: 'rule-packs', message: errorMessage(e) }); }
+    for (const pack of options.packs) {
+      for (const r of pack.rules) {
+        const why = unusable(r);
+        if (why) errors.push({ rule: `rule pack ${pack.name}, rule ${r.id}`, message: why });
+      }
     }
   }
   const report: Report = {
@@ -123,9 +139,9 @@ function run(snapshot: unknown, rules: readonly Rule[]): Report {
 }
 
 /** Diagnoses a snapshot. Whatever the input, returns a valid Report; never throws. */
-export function diagnose(snapshot: unknown, rules: readonly Rule[] = RULES): Report {
+export function diagnose(snapshot: unknown, rules: readonly Rule[] = RULES, options: DiagnoseOptions = {}): Report {
   try {
-    return redactDeep(run(snapshot, rules));
+    return redactDeep(run(snapshot, rules, options));
   } catch (e) {
     return {
       schemaVersion: 1,

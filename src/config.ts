@@ -41,6 +41,8 @@ export interface Config {
   policyFile: string | undefined;
   /** Prefix for every Redis key and BullMQ queue of this deployment (hash-tagged on Redis Cluster). */
   redisPrefix: string;
+  /** Directory (or file) of operator rule packs (CRASHLOOP_RULES_DIR); undefined = none. */
+  rulesDir?: string;
   /** Jobs one worker runs at once (CRASHLOOP_WORKER_CONCURRENCY); undefined = the worker's default, 4. */
   workerConcurrency?: number;
 }
@@ -147,6 +149,10 @@ const envSchema = z.object({
   CRASHLOOP_ROUTES: doc(optionalText, 'Channel routes as YAML (a list of { match: { namespace, labels, cluster }, channel }).'),
   CRASHLOOP_ROUTES_FILE: doc(optionalText, 'File holding channel routes as YAML, added after CRASHLOOP_ROUTES.'),
   CRASHLOOP_POLICY_FILE: doc(optionalText, 'Authorization policy file (YAML) for reads and actions; see docs/actions.md.'),
+  CRASHLOOP_RULES_DIR: doc(
+    optionalText,
+    'Operator rule packs: a directory of *.yaml pack files (or one file) whose log signatures extend the built-in library; validated at start-up (docs/rule-packs.md). The Helm chart mounts rulePacks here.',
+  ),
   CRASHLOOP_REDIS_PREFIX: doc(optionalText, 'Prefix of every Redis key and BullMQ queue of this deployment (two deployments on one Redis need different ones).', 'crashloop'),
   CRASHLOOP_WORKER_CONCURRENCY: doc(
     optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 256), {
@@ -284,6 +290,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     policyFile: e.CRASHLOOP_POLICY_FILE,
     redisPrefix: keyPrefix(e.CRASHLOOP_REDIS_PREFIX ?? 'crashloop', redis),
     ...(e.CRASHLOOP_WORKER_CONCURRENCY === undefined ? {} : { workerConcurrency: Number(e.CRASHLOOP_WORKER_CONCURRENCY) }),
+    ...(e.CRASHLOOP_RULES_DIR === undefined ? {} : { rulesDir: e.CRASHLOOP_RULES_DIR }),
   };
 }
 

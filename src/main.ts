@@ -38,6 +38,8 @@ import { slackFromWebClient } from './actions/slack-port.ts';
 import { isSlackResponseUrl } from './queue/job-schema.ts';
 import { createBotFeedback, createBotFeedbackStore } from './feedback/bot.ts';
 import type { FeedbackLimits } from './feedback/store.ts';
+import type { RulePack } from '../diagnostics/packs.ts';
+import { loadRulePacks, packSummary } from './rule-packs/load.ts';
 
 // Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
 // Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
@@ -103,6 +105,8 @@ export interface BotOptions {
    * NO_METRICS when the port is 0.
    */
   metrics?: Metrics;
+  /** Operator rule packs the workers' engine runs; default: loaded from CRASHLOOP_RULES_DIR (none when unset). */
+  packs?: readonly RulePack[];
   /** The policy; default CRASHLOOP_POLICY_FILE, else ACTIONS_POLICY, else read for everyone. */
   policy?: Policy;
   /** The "Wrong diagnosis?" loop's bounds (docs/feedback.md), or false to leave the control off. */
@@ -152,6 +156,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   try {
     // Loaded first: an invalid policy stops the start with every problem listed.
     const policy = options.policy ?? loadPolicy(config.policyFile);
+    // Rule packs too: an invalid pack stops the start with every problem listed (file:line: path: what is wrong).
+    const packs = options.packs ?? (config.rulesDir === undefined ? [] : loadRulePacks(config.rulesDir));
+    if (config.rulesDir !== undefined) log(`rule packs from ${config.rulesDir}: ${packSummary(packs)}`);
     let metrics = options.metrics;
     let metricsPort: number | undefined;
     if (metrics === undefined && config.metrics.port !== 0) {
@@ -233,7 +240,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           gateway,
           resolveTarget,
           captureSnapshot,
-          diagnose,
+          diagnose: packs.length === 0 ? (snapshot) => diagnose(snapshot) : (snapshot) => diagnose(snapshot, undefined, { packs }),
           listCrashingPods,
           redact: redactText,
           poster,

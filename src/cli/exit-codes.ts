@@ -16,6 +16,10 @@ export const EXIT = {
   REDIS: 6,
   /** `feedback export`: the fixture files could not be written. */
   OUTPUT: 7,
+  /** A rule pack (--rules, CRASHLOOP_RULES_DIR, `crashloop rules`) is missing, unreadable or invalid. */
+  BAD_RULES: 8,
+  /** `crashloop rules test`: the pack is valid, but some snapshot had no line any of its rules matched. */
+  NO_MATCH: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -4,6 +4,8 @@ export const HELP = `crashloop: diagnose Kubernetes pods stuck in CrashLoopBackO
 Usage:
   crashloop diagnose <pod|workload|ns/pod> [-n NS] [--context CTX] [--output text|json]
   crashloop diagnose --snapshot FILE [--output text|json]     (FILE "-" reads stdin)
+  crashloop rules test <pack> <snapshot.json…> [--output text|json]   try rule packs offline
+  crashloop rules check <pack>                                 validate rule packs
   crashloop snapshot <pod|workload|ns/pod> [-n NS] [--context CTX] > snapshot.json
   crashloop serve [...]                                        run the Slack bot
   crashloop feedback export [--out DIR] [--since WHEN]         diagnoses marked wrong in Slack, as fixtures
@@ -22,6 +24,8 @@ Options:
       --kubeconfig FILE  kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
   -o, --output FORMAT    text (default) or json: the report as JSON
   -f, --snapshot FILE    diagnose a saved snapshot instead of a live pod
+      --rules PATH       operator rule packs (a *.yaml file or a directory of them) to add to the
+                         built-in library; default CRASHLOOP_RULES_DIR (docs/rule-packs.md)
       --timeout SECONDS  deadline for cluster reads (default 30)
       --no-color         plain text even on a terminal (NO_COLOR is honoured too)
       --debug            print stack traces on errors
@@ -40,6 +44,8 @@ Exit codes:
   5  invalid snapshot file
   6  feedback export: Redis unreachable, timed out or credentials rejected
   7  feedback export: the fixture files could not be written
+  8  invalid rule pack (--rules, CRASHLOOP_RULES_DIR, crashloop rules): every problem is listed
+  9  crashloop rules test: the pack is valid, but some snapshot matched none of its rules
 `;
 
 export const FEEDBACK_HELP = `Usage: crashloop feedback export [--out DIR] [--since WHEN]

@@ -3,6 +3,7 @@
 // imported dynamically by the commands that need them.
 import { readFile } from 'node:fs/promises';
 import type { Report, Snapshot } from '../../diagnostics/types.ts';
+import type { RulePack } from '../../diagnostics/packs.ts';
 import { ClusterError } from '../cluster/types.ts';
 import { parseCommandLine, type ClusterOptions, type Command } from './args.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -152,21 +153,40 @@ async function run(command: Command, io: CliIo): Promise<number> {
     case 'serve':
       return serveCommand(command.argv);
     case 'diagnose-file': {
+      // Packs first: an invalid pack stops the command before anything is read (exit 8).
+      const packs = await packsFor(command.rules, io);
       const snapshot = await loadSnapshotFile(command.file, io);
       const { diagnose } = await import('../../diagnostics/index.ts');
-      printReport(diagnose(snapshot), command.output, io, command.color);
+      printReport(diagnose(snapshot, undefined, { packs }), command.output, io, command.color);
       return EXIT.OK;
     }
     case 'diagnose': {
+      const packs = await packsFor(command.rules, io);
       const snapshot = await captureTarget(command.target, command, io);
       const { diagnose } = await import('../../diagnostics/index.ts');
-      printReport(diagnose(snapshot), command.output, io, command.color);
+      printReport(diagnose(snapshot, undefined, { packs }), command.output, io, command.color);
       return EXIT.OK;
     }
     case 'feedback-export': {
       // Loaded only here: the export talks to Redis, nothing else on the CLI's path does.
       const { feedbackExport, parseSince } = await import('./feedback-export.ts');
       return feedbackExport({ out: command.out, ...(command.since === undefined ? {} : { since: parseSince(command.since) }) }, io);
+    }
+    case 'rules-check': {
+      const { loadPacksForCli } = await import('./rules.ts');
+      const packs = loadPacksForCli(command.pack);
+      io.stdout.write(`${packs.map((p) => `${p.name}: ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'} valid (${p.source ?? command.pack})`).join('\n') || `${command.pack}: no pack files (*.yaml, *.yml)`}\n`);
+      return EXIT.OK;
+    }
+    case 'rules-test': {
+      const { loadPacksForCli, renderRulesTest, rulesTestExitCode, testRules } = await import('./rules.ts');
+      const packs = loadPacksForCli(command.pack);
+      if (packs.length === 0) throw new CliError(EXIT.BAD_RULES, `${command.pack} holds no rule pack files (*.yaml, *.yml).`);
+      const snapshots = [];
+      for (const file of command.snapshots) snapshots.push({ file, snapshot: await loadSnapshotFile(file, io) });
+      const result = testRules(packs, snapshots);
+      io.stdout.write(command.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderRulesTest(result));
+      return rulesTestExitCode(result);
     }
     case 'snapshot': {
       const snapshot = await captureTarget(command.target, command, io);
@@ -175,6 +195,15 @@ async function run(command: Command, io: CliIo): Promise<number> {
       return EXIT.OK;
     }
   }
+}
+
+/** The packs of `--rules`, else CRASHLOOP_RULES_DIR, else none. */
+async function packsFor(flag: string | undefined, io: CliIo): Promise<RulePack[]> {
+  const env = io.env.CRASHLOOP_RULES_DIR;
+  const path = flag ?? (env !== undefined && env.trim() !== '' ? env.trim() : undefined);
+  if (path === undefined) return [];
+  const { loadPacksForCli } = await import('./rules.ts');
+  return loadPacksForCli(path);
 }
 
 function exitCodeOf(err: unknown): number {

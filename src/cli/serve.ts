@@ -1,6 +1,7 @@
 // `crashloop serve [--role all|web|worker] [--cluster NAME]`: runs the bot until SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
+import { loadRulePacks, RulePackError } from '../rule-packs/load.ts';
 import { ROLES, startBot, type Role } from '../main.ts';
 import { SERVE_HELP } from './help.ts';
 import { createLogger, logFunction } from '../log/logger.ts';
@@ -53,6 +54,16 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
     }
     throw error;
   }
+  let packs;
+  try {
+    packs = config.rulesDir === undefined ? [] : loadRulePacks(config.rulesDir);
+  } catch (error) {
+    if (error instanceof RulePackError) {
+      io.stderr.write(`crashloop serve: ${error.message}\nFix the packs (crashloop rules check ${config.rulesDir ?? ''}) or unset CRASHLOOP_RULES_DIR; see docs/rule-packs.md.\n`);
+      return 2;
+    }
+    throw error;
+  }
   const stopSignal = io.stopSignal ?? waitForSignal();
   // JSON lines on stderr at LOG_LEVEL; the plain lines on stdout below are for whoever started the process.
   const logger = createLogger({ level: config.logLevel });
@@ -61,7 +72,7 @@ export async function serve(argv: string[], io: ServeIo = { stdout: process.stdo
   let bot;
   try {
     // The report buttons' executor (src/actions), built only by roles that serve Slack; the bot closes it.
-    bot = await startBot({ config, role, logger, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: async (ctx) => (await import('../actions/bot-executor.ts')).createBotActionExecutor(ctx, { env: io.env }) });
+    bot = await startBot({ config, role, logger, packs, ...(values.cluster === undefined ? {} : { cluster: values.cluster }), executor: async (ctx) => (await import('../actions/bot-executor.ts')).createBotActionExecutor(ctx, { env: io.env }) });
   } catch (error) {
     guard.uninstall();
     io.stderr.write(`crashloop serve: could not start: ${error instanceof Error ? error.message : String(error)}\n`);

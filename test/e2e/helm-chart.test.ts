@@ -4,12 +4,14 @@
 // used: it captures a crashing pod, and `kubectl auth can-i --list` shows exactly the rules the values
 // grant (Secrets never, impersonation and writes only when granted, and only where granted).
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { diagnose } from '../../diagnostics/index.ts';
+import { parseRulePack } from '../../src/rule-packs/load.ts';
 import { captureSnapshot } from '../../src/cluster/capture-snapshot.ts';
 import { createKubeGateway } from '../../src/cluster/kube-gateway.ts';
 import { applyScenario, cluster, deleteNamespace, kubectl, newNamespace, scenario, waitForScenario } from '../cluster/harness.ts';
@@ -18,13 +20,15 @@ import { beyond, canIList, grantsOf, kubectlWith, serviceAccountKubeconfig, type
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CHART = join(REPO, 'charts/crashloop-bot');
 const oom = scenario('oom-killed');
+const PAYMENTS_PACK = readFileSync(join(REPO, 'examples/rule-packs/payments.yaml'), 'utf8');
 
 interface Manifest {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   rules?: Rule[];
-  spec?: { template?: { spec: { containers: { name: string; env?: { name: string; value?: string }[]; securityContext?: Record<string, unknown> }[]; securityContext?: Record<string, unknown> } } };
+  spec?: { template?: { spec: { containers: { name: string; env?: { name: string; value?: string }[]; volumeMounts?: { name: string; mountPath: string }[]; securityContext?: Record<string, unknown> }[]; volumes?: { name: string; configMap?: { name: string } }[]; securityContext?: Record<string, unknown> } } };
+  data?: Record<string, string>;
 }
 
 let target = '';
@@ -66,6 +70,7 @@ function matrix(): Record<string, Record<string, unknown>> {
       readOnly: true,
       actions: { debug: true, write: true, namespaces: [target] },
       identity: { impersonate: true, users: ['slack:U0123ALICE'] },
+      rulePacksConfigMap: 'team-rule-packs',
     },
     'all-capabilities': {
       ...base,
@@ -75,6 +80,7 @@ function matrix(): Record<string, Record<string, unknown>> {
       identity: { impersonate: true, users: ['slack:U0123ALICE'], groups: ['crashloop-users'] },
       ingress: { enabled: true, host: 'crashloop.example.test', tlsSecretName: 'crashloop-tls' },
       metrics: { serviceMonitor: { enabled: true } },
+      rulePacks: { 'payments.yaml': PAYMENTS_PACK },
     },
     'external-redis': {
       clusterName: 'e2e',
@@ -157,6 +163,36 @@ const get = (set: string) => {
   if (r === undefined) throw new Error(`values set ${set} was not rendered`);
   return r;
 };
+
+describe('rule packs', () => {
+  const rulesDir = (d: Manifest) => d.spec?.template?.spec.containers[0]?.env?.find((e) => e.name === 'CRASHLOOP_RULES_DIR')?.value;
+  const rulesVolume = (d: Manifest) => d.spec?.template?.spec.volumes?.find((v) => v.name === 'rules')?.configMap?.name;
+
+  it('rulePacks: a ConfigMap the bot\'s loader accepts, mounted where the engine runs', () => {
+    const { docs, release } = get('all-capabilities');
+    const cm = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name.endsWith('-rules'));
+    expect(Object.keys(cm?.data ?? {})).toEqual(['payments.yaml']);
+    const problems: string[] = [];
+    expect(parseRulePack(cm?.data?.['payments.yaml'] ?? '', 'payments.yaml', problems)?.name).toBe('payments');
+    expect(problems).toEqual([]);
+    const [all] = docs.filter((d) => d.kind === 'Deployment');
+    expect(rulesDir(all!)).toBe('/etc/crashloop-rules');
+    expect(rulesVolume(all!)).toBe(cm?.metadata.name);
+    expect(all?.spec?.template?.spec.containers[0]?.volumeMounts).toContainEqual(expect.objectContaining({ name: 'rules', mountPath: '/etc/crashloop-rules' }));
+    expect(release).toContain('all-capabilities');
+  });
+
+  it('rulePacksConfigMap: the named ConfigMap on the workers only; no packs, no mount', () => {
+    const deployments = get('read-only').docs.filter((d) => d.kind === 'Deployment');
+    const worker = deployments.find((d) => d.metadata.name.endsWith('-worker'));
+    const web = deployments.find((d) => d.metadata.name.endsWith('-web'));
+    expect(rulesVolume(worker!)).toBe('team-rule-packs');
+    expect(rulesDir(worker!)).toBe('/etc/crashloop-rules');
+    expect(rulesDir(web!)).toBeUndefined();
+    expect(get('read-only').docs.some((d) => d.kind === 'ConfigMap' && d.metadata.name.endsWith('-rules'))).toBe(false);
+    for (const d of get('default').docs.filter((x) => x.kind === 'Deployment')) expect(rulesDir(d)).toBeUndefined();
+  });
+});
 
 describe.each(SETS)('values set %s', (set) => {
   it('passes kubectl apply --dry-run=server', async () => {
