@@ -17,7 +17,7 @@ import { FEEDBACK_ACTION_ID, FEEDBACK_VIEW_ID } from '../src/feedback/types.ts';
 export interface SlackHandlerDeps {
   router: Pick<JobRouter, 'enqueue' | 'clusters'>;
   states: Pick<ActionStateStore, 'load'>;
-  poster: Pick<SlackPoster, 'postThreadReply'>;
+  poster: Pick<SlackPoster, 'postThreadReply' | 'postEphemeral'>;
   executor: ActionExecutor;
   /** The one policy every path decides with (the executor holds the same one). */
   policy?: Policy;

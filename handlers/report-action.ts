@@ -1,6 +1,8 @@
-// A report button (previous logs, debug copy, sleep override, rollout undo, …): ack, validate the click,
-// hand it to the ActionExecutor (which checks expiry, authorizes, runs and audits every attempt) and say
-// the outcome in the report's thread.
+// A report button (previous logs, debug copy, sleep override, rollout undo, acknowledge, mute, …): ack,
+// validate the click, hand it to the ActionExecutor (which checks expiry, authorizes, runs and audits
+// every attempt) and say the outcome: in the report's thread, or, when nothing was done (denied, expired,
+// stale), to the clicker only (ephemeral, via response_url, else chat.postEphemeral), with the short
+// audit line the executor gives for the thread.
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionExecutor, ActionId, ActionOutcome } from '../src/actions/types.ts';
 import { parseButtonClick } from '../src/slack/action-request.ts';
@@ -9,7 +11,7 @@ import type { SlackPoster } from '../src/slack/post.ts';
 
 export interface ReportActionDeps {
   executor: ActionExecutor;
-  poster: Pick<SlackPoster, 'postThreadReply'>;
+  poster: Pick<SlackPoster, 'postThreadReply' | 'postEphemeral'>;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -33,6 +35,18 @@ export function createReportActionHandler(actionId: ActionId, deps: ReportAction
       outcome = { status: 'failed', message: `The action failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
     }
     const message = actionOutcomeMessage(request.user.id, outcome);
+    if (outcome.private === true) {
+      try {
+        if (request.responseUrl !== undefined) await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+        else await deps.poster.postEphemeral(request.channel, request.user.id, message, request.threadTs);
+      } catch (error) {
+        deps.log?.(`could not tell the clicker why ${actionId} did nothing`, error);
+      }
+      if (outcome.auditLine === undefined) return;
+      const line = actionOutcomeMessage(request.user.id, { status: outcome.status, message: outcome.auditLine });
+      await deps.poster.postThreadReply(`action:${request.stateId}:${actionId}:${request.actionTs}:audit`, { channel: request.channel, threadTs: request.threadTs }, line).catch((error: unknown) => deps.log?.(`could not post the audit line of ${actionId} in the thread`, error));
+      return;
+    }
     try {
       await deps.poster.postThreadReply(outcome.replyKey ?? `action:${request.stateId}:${actionId}:${request.actionTs}`, { channel: request.channel, threadTs: request.threadTs }, message);
     } catch (error) {

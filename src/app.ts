@@ -21,7 +21,7 @@ export interface SlackAppDeps {
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string };
   router: Pick<JobRouter, 'enqueue' | 'clusters'>;
   states: Pick<ActionStateStore, 'load'>;
-  poster: Pick<SlackPoster, 'postThreadReply'>;
+  poster: Pick<SlackPoster, 'postThreadReply' | 'postEphemeral'>;
   executor: ActionExecutor;
   policy?: Policy;
   principal?: PrincipalLookup;

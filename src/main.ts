@@ -127,6 +127,12 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
+/** ACTIONS_DEBUG_COMMAND as the executor reads it (src/actions/executor.ts settingsFromEnv). */
+function debugCommandFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+  const words = (env.ACTIONS_DEBUG_COMMAND ?? '').trim().split(/\s+/).filter((w) => w !== '');
+  return words.length === 0 ? undefined : words.join(' ');
+}
+
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config } = options;
   const role = options.role ?? 'all';
@@ -253,6 +259,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           responseUrlAllowed: (url) => isSlackResponseUrl(url, config.slack.apiUrl),
           log,
           ...(options.feedback === false ? {} : { feedback: createBotFeedbackStore(redis, prefix, options.feedback) }),
+          // The command the executor's sleep override sets (ACTIONS_DEBUG_COMMAND), for its confirm dialog.
+          ...(debugCommandFromEnv() === undefined ? {} : { debugCommand: debugCommandFromEnv() }),
           ...options.diagnosis,
         });
         // Each attempt is logged (with its ids) and counted by the instrumentation.

@@ -13,6 +13,7 @@ import { jsonLogger, type Logger } from './audit.ts';
 import { createDebugCleanup, type DebugCleanup } from './debug/cleanup-queue.ts';
 import { createActionExecutor, settingsFromEnv, type ActionExecutorHandle, type ExecutorDeps } from './executor.ts';
 import { slackFromWebClient } from './slack-port.ts';
+import { createIncidentStore } from '../incidents/store.ts';
 
 /** The parts of BotContext this needs (structural, so src/actions does not import the composition root). */
 export interface BotActionContext {
@@ -24,6 +25,8 @@ export interface BotActionContext {
   webClient: WebClient;
   /** The bot's policy (the same object the slash command and the worker decide with). */
   policy?: Policy;
+  /** The Slack outbox: the incident's parent is edited through it after an action. */
+  outbox?: ExecutorDeps['parents'];
 }
 
 export interface BotActionOptions {
@@ -89,6 +92,8 @@ export function createBotActionExecutor(ctx: BotActionContext, options: BotActio
     policy: ctx.policy ?? loadPolicy(ctx.config.policyFile, env),
     logger,
     scheduleDebugCleanup: (job, delayMs) => cleanup.schedule(job, delayMs),
+    incidents: createIncidentStore(ctx.redis, { prefix }),
+    ...(ctx.outbox === undefined ? {} : { parents: ctx.outbox }),
     ...options.overrides,
     settings: { ...settingsFromEnv(env), ...options.overrides?.settings },
   });

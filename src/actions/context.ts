@@ -5,10 +5,11 @@ import type { ActionState, ActionStateStore } from '../slack/action-state.ts';
 import { incidentId } from '../queue/types.ts';
 import type { RollbackKind } from './rollback/plan-rollback.ts';
 import type { ActionRequest } from './types.ts';
-import { button } from '../slack/render/buttons.ts';
+import { button, type ConfirmDialog } from '../slack/render/buttons.ts';
 import { section } from '../slack/render/limits.ts';
 import type { Mrkdwn } from '../slack/mrkdwn.ts';
 import type { ActionId } from './types.ts';
+import type { IncidentStore } from '../incidents/store.ts';
 
 export interface DebugCleanupJob {
   cluster: string;
@@ -29,11 +30,21 @@ export interface ActionSettings {
   duplicateWaitMs: number;
 }
 
-export interface ActionContext {
+/** What the actions may do to an incident (src/incidents/store.ts). */
+export type IncidentActions = Pick<IncidentStore, 'get' | 'setAction' | 'acknowledge' | 'mute' | 'unmute'>;
+
+/** Everything an action gets except the cluster: the quiet controls (acknowledge, mute) need no cluster. */
+export interface BaseActionContext {
   request: ActionRequest;
   state: ActionState;
-  writer: ClusterWriter;
   slack: ActionSlack;
+  /** The incident store, where the bot keeps incidents (absent in a bot without them). */
+  incidents?: IncidentActions;
+  /**
+   * Adds how an action ended to the parent's line about it ("rollout 3/3 ready") and edits the parent;
+   * a no-op for a report that is not an incident's parent.
+   */
+  settle(after: string): Promise<void>;
   states: Pick<ActionStateStore, 'load' | 'save'>;
   settings: ActionSettings;
   now: () => Date;
@@ -43,16 +54,20 @@ export interface ActionContext {
   scheduleDebugCleanup(job: DebugCleanupJob, delayMs: number): Promise<void>;
 }
 
+export interface ActionContext extends BaseActionContext {
+  writer: ClusterWriter;
+}
+
 /** Result of a handler: `message` is the audit line without the user ("rolled back api to revision 6"). */
 export type HandlerResult = { status: 'done' | 'failed'; message: string };
 
 /** Posts into the click's thread. `text` is built with the mrkdwn tag (src/slack/mrkdwn.ts): input is escaped. */
-export function post(ctx: ActionContext, text: Mrkdwn, blocks?: SlackBlock[]): Promise<{ ts: string }> {
+export function post(ctx: BaseActionContext, text: Mrkdwn, blocks?: SlackBlock[]): Promise<{ ts: string }> {
   return ctx.slack.postMessage({ channel: ctx.request.channel, threadTs: ctx.request.threadTs, text: text.text, ...(blocks === undefined ? {} : { blocks }) });
 }
 
 /** A section with one button whose state is saved now. */
-export async function messageWithButton(ctx: ActionContext, text: Mrkdwn, actionId: ActionId, label: string, extra: Partial<ActionState>, options: { style?: 'primary' | 'danger'; confirm?: Mrkdwn } = {}): Promise<SlackBlock[]> {
+export async function messageWithButton(ctx: ActionContext, text: Mrkdwn, actionId: ActionId, label: string, extra: Partial<ActionState>, options: { style?: 'primary' | 'danger'; confirm?: ConfirmDialog } = {}): Promise<SlackBlock[]> {
   const stateId = await ctx.states.save(followUpState(ctx, extra));
   return [
     section(text),

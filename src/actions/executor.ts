@@ -13,10 +13,18 @@ import { debugEphemeral } from './handlers/debug-ephemeral.ts';
 import { previousLogs } from './handlers/previous-logs.ts';
 import { rollback } from './handlers/rollout-undo.ts';
 import { sleepOverride, sleepRevert } from './handlers/sleep-override.ts';
+import { acknowledge, mute, unmute } from './handlers/quiet.ts';
+import { currentRevision } from './rollback/current-revision.ts';
+import { workloadOf, type BaseActionContext, type IncidentActions } from './context.ts';
+import { parentKey, renderParent } from '../incidents/parent-message.ts';
+import type { RenderedParent } from '../incidents/parent-message.ts';
+import { formatDuration } from '../slack/render/time.ts';
+import { BUTTON_LABELS } from '../slack/render/buttons.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
 import type { ActionSlack } from './slack-port.ts';
 import { ActionStateStore, BINDING_REFUSED, checkBinding, type ActionState } from '../slack/action-state.ts';
 import { createOutboxStore } from '../slack/outbox-store.ts';
+import { PRIORITY } from '../slack/outbox.ts';
 import { actionOutcomeMessage } from '../slack/render/messages.ts';
 import { incidentId } from '../queue/types.ts';
 import { ACTION_CLASSES, ACTION_IDS, type ActionExecutor, type ActionId, type ActionOutcome, type ActionRequest } from './types.ts';
@@ -44,6 +52,13 @@ export interface ExecutorDeps {
   threadAudit?: boolean;
   idempotency?: IdempotencyStore;
   audit?: AuditLog;
+  /**
+   * Incidents (src/incidents/store.ts): a click on a resolved incident executes nothing, an action taken
+   * is recorded on the incident, acknowledge and mute write here.
+   */
+  incidents?: IncidentActions;
+  /** The outbox (src/slack/outbox.ts): edits the incident's parent after an action. */
+  parents?: { put(key: string, target: { channel: string }, content: RenderedParent, options?: { priority?: number }): Promise<void> };
 }
 
 export interface ActionExecutorHandle extends ActionExecutor {
@@ -53,6 +68,27 @@ export interface ActionExecutorHandle extends ActionExecutor {
 }
 
 type Handler = (ctx: ActionContext) => Promise<HandlerResult>;
+
+/** Actions that touch no cluster: no writer, no Kubernetes identity check. */
+const QUIET_HANDLERS: Partial<Record<ActionId, (ctx: BaseActionContext) => Promise<HandlerResult>>> = {
+  [ACTION_IDS.acknowledge]: acknowledge,
+  [ACTION_IDS.muteHour]: mute('hour'),
+  [ACTION_IDS.muteResolved]: mute('resolved'),
+  [ACTION_IDS.unmute]: unmute,
+};
+
+/**
+ * The report's own buttons: on a resolved incident they execute nothing (the report is history). The
+ * follow-ups an action posted (Revert, Delete now) and the read-only Previous logs stay usable: a sleep
+ * override often resolves the alert, and it must still be revertible.
+ */
+const REPORT_ACTIONS: readonly ActionId[] = [ACTION_IDS.rolloutUndo, ACTION_IDS.sleepOverride, ACTION_IDS.debugCopy, ACTION_IDS.debugEphemeral, ACTION_IDS.acknowledge, ACTION_IDS.muteHour, ACTION_IDS.muteResolved];
+
+/** Actions that act on the template the report saw: refused when the workload's revision moved since. */
+const TEMPLATE_ACTIONS: readonly ActionId[] = [ACTION_IDS.rolloutUndo, ACTION_IDS.sleepOverride];
+
+/** Actions whose outcome the incident's parent shows ("rolled back to revision 6 by @alice"). */
+const NOTED_ACTIONS: readonly ActionId[] = [ACTION_IDS.rolloutUndo, ACTION_IDS.sleepOverride, ACTION_IDS.sleepRevert, ACTION_IDS.debugCopy, ACTION_IDS.debugEphemeral];
 
 const HANDLERS: Partial<Record<ActionId, Handler>> = {
   [ACTION_IDS.previousLogs]: previousLogs,
@@ -129,7 +165,9 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     // The three records are independent: a Slack outage must not lose the stream entry, nor the reverse.
     const results = await Promise.allSettled([
       audit.record(entry),
-      deps.threadAudit === true ? deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: actionOutcomeMessage(request.user.id, outcome).text }) : Promise.resolve(),
+      deps.threadAudit === true && (outcome.private !== true || outcome.auditLine !== undefined)
+        ? deps.slack.postMessage({ channel: request.channel, threadTs: request.threadTs, text: actionOutcomeMessage(request.user.id, { status: outcome.status, message: outcome.private === true ? (outcome.auditLine ?? '') : outcome.message }).text })
+        : Promise.resolve(),
     ]);
     for (const r of results) if (r.status === 'rejected') logger.warn({ msg: 'audit record failed', error: String(r.reason) });
   }
@@ -139,11 +177,12 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     const handler = HANDLERS[request.actionId];
     const state = await states.load(request.stateId);
     if (state === undefined) {
-      const outcome: ActionOutcome = { status: 'expired', message: 'this button has expired (buttons last 24 h). Run `/crashloop <namespace>/<pod>` again for fresh ones.' };
+      const outcome: ActionOutcome = { status: 'expired', message: 'this button has expired (buttons last 24 h), so nothing was done. Run `/crashloop <namespace>/<pod>` again for fresh ones.', private: true };
       await record(request, undefined, outcome);
       return outcome;
     }
-    if (handler === undefined) {
+    const quiet = QUIET_HANDLERS[request.actionId];
+    if (handler === undefined && quiet === undefined) {
       const outcome: ActionOutcome = { status: 'failed', message: `The ${request.actionId} button is not a report action.` };
       await record(request, state, outcome);
       return outcome;
@@ -152,7 +191,8 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     // another team, channel or message is refused before anything else.
     const mismatch = await checkBinding(state, { channel: request.channel, messageTs: request.messageTs, teamId: request.user.teamId }, messageTsOf);
     if (mismatch !== undefined) {
-      const outcome: ActionOutcome = { status: 'denied', message: `${BINDING_REFUSED} (the ${mismatch} differs)` };
+      // Said to the clicker only: the thread it points at is not the clicked message's.
+      const outcome: ActionOutcome = { status: 'denied', message: `${BINDING_REFUSED} (the ${mismatch} differs)`, private: true };
       await record(request, state, outcome);
       return outcome;
     }
@@ -160,10 +200,24 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     const groupIds = await deps.slack.userGroups(request.user.id).catch(() => []);
     const decision = authorize(policy, { userId: request.user.id, groupIds }, { cluster: state.cluster, namespace: state.namespace }, actionClass);
     if (!decision.allowed) {
-      const outcome: ActionOutcome = { status: 'denied', message: decision.reason };
+      // The reason (the policy, the rule to add) goes to the clicker; the thread keeps who was refused what.
+      const outcome: ActionOutcome = { status: 'denied', message: decision.reason, private: true, auditLine: `was refused "${BUTTON_LABELS[request.actionId]}" on ${targetOf(state)} (not allowed by the bot's policy); nothing was done.` };
       await record(request, state, outcome);
       return outcome;
     }
+    // A resolved incident's report buttons execute nothing.
+    const incident = state.incident === undefined || deps.incidents === undefined ? undefined : await deps.incidents.get(state.incident);
+    if (incident?.status === 'resolved' && REPORT_ACTIONS.includes(request.actionId)) {
+      const took = Date.parse(incident.resolvedAt ?? '') - Date.parse(incident.openedAt);
+      const outcome: ActionOutcome = {
+        status: 'stale',
+        message: `${incident.key.workload} in ${incident.key.namespace} (${incident.key.cluster}) is resolved${Number.isNaN(took) ? '' : ` (after ${formatDuration(took)})`}, so this report's "${BUTTON_LABELS[request.actionId]}" did nothing. If it is crashing again, run \`/crashloop ${state.namespace}/${state.pod}\` for a fresh report.`,
+        private: true,
+      };
+      await record(request, state, outcome);
+      return outcome;
+    }
+    if (quiet !== undefined) return runQuiet(request, state, quiet);
     const writer = await deps.writerFor(state.cluster);
     // Kubernetes identity mode: cluster RBAC must also allow it, and the action runs as that user.
     let actingWriter = writer;
@@ -185,7 +239,16 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
         }
       }
       if (denial !== undefined) {
-        const outcome: ActionOutcome = { status: 'denied', message: denial };
+        const outcome: ActionOutcome = { status: 'denied', message: denial, private: true, auditLine: `was refused "${BUTTON_LABELS[request.actionId]}" on ${targetOf(state)} (Kubernetes RBAC); nothing was done.` };
+        await record(request, state, outcome);
+        return outcome;
+      }
+    }
+    // The report saw one revision and one debug command; a click acts on those or on nothing.
+    if (actingWriter !== undefined && TEMPLATE_ACTIONS.includes(request.actionId)) {
+      const moved = await staleness(actingWriter, state, request.actionId, settings.debugCommand.join(' '), signal);
+      if (moved !== undefined) {
+        const outcome: ActionOutcome = { status: 'stale', message: moved, private: true };
         await record(request, state, outcome);
         return outcome;
       }
@@ -214,20 +277,9 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     if (actingWriter === undefined) {
       outcome = { status: 'failed', message: `This bot process has no access to cluster "${state.cluster}"; nothing was done.` };
     } else {
-      const ctx: ActionContext = {
-        request,
-        state,
-        writer: actingWriter,
-        slack: deps.slack,
-        states,
-        settings,
-        now,
-        ...(signal === undefined ? {} : { signal }),
-        background,
-        scheduleDebugCleanup: deps.scheduleDebugCleanup ?? (async () => logger.warn({ msg: 'no debug cleanup scheduler; the copy relies on activeDeadlineSeconds' })),
-      };
+      const ctx: ActionContext = { ...baseContext(request, state, signal), writer: actingWriter };
       try {
-        outcome = await handler(ctx);
+        outcome = handler === undefined ? { status: 'failed', message: `The ${request.actionId} button is not a report action.` } : await handler(ctx);
       } catch (err) {
         const why = err instanceof ClusterError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
         outcome = { status: 'failed', message: `${request.actionId.replace('crashloop_', '').replace(/_/g, ' ')} failed: ${why}` };
@@ -237,6 +289,70 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     else await idem.release(key);
     outcome = { ...outcome, replyKey };
     await record(request, state, outcome);
+    if (outcome.status === 'done' && NOTED_ACTIONS.includes(request.actionId)) await noteOnParent(state, { by: request.user.id, what: outcome.message, at: now().toISOString() });
+    return outcome;
+  }
+
+  function baseContext(request: ActionRequest, state: ActionState, signal: AbortSignal | undefined): BaseActionContext {
+    let noted: { by: string; what: string; at: string } | undefined;
+    return {
+      request,
+      state,
+      slack: deps.slack,
+      ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
+      states,
+      settings,
+      now,
+      ...(signal === undefined ? {} : { signal }),
+      background,
+      scheduleDebugCleanup: deps.scheduleDebugCleanup ?? (async () => logger.warn({ msg: 'no debug cleanup scheduler; the copy relies on activeDeadlineSeconds' })),
+      settle: async (after) => {
+        // The action's own line, now with how it ended; only if no later action replaced it.
+        const current = state.incident === undefined || deps.incidents === undefined ? undefined : (await deps.incidents.get(state.incident))?.action;
+        noted ??= current;
+        if (current === undefined || noted === undefined || current.at !== noted.at || current.by !== noted.by) return;
+        await noteOnParent(state, { ...current, after });
+      },
+    };
+  }
+
+  /** Records the action on the incident and edits its parent (a report without an incident has none). */
+  async function noteOnParent(state: ActionState, action: { by: string; what: string; after?: string; at: string }): Promise<void> {
+    if (state.incident === undefined || deps.incidents === undefined) return;
+    try {
+      if (await deps.incidents.setAction(state.incident, action)) await refreshParent(state);
+    } catch (err) {
+      logger.warn({ msg: 'could not note the action on the incident parent', error: String(err) });
+    }
+  }
+
+  async function refreshParent(state: ActionState): Promise<void> {
+    if (state.incident === undefined || deps.incidents === undefined || deps.parents === undefined) return;
+    const incident = await deps.incidents.get(state.incident);
+    if (incident === undefined) return;
+    await deps.parents.put(parentKey(state.incident), { channel: incident.channel }, renderParent(incident, now()), { priority: PRIORITY.parent });
+  }
+
+  /** Acknowledge, mute, unmute: no cluster, one execution per click within a minute, then the parent. */
+  async function runQuiet(request: ActionRequest, state: ActionState, quiet: (ctx: BaseActionContext) => Promise<HandlerResult>): Promise<ActionOutcome> {
+    const key = `${request.actionId}:${request.stateId}:${request.user.id}`;
+    const claim = await idem.claim(key, READ_REPEAT_MS);
+    if (!claim.claimed) {
+      const outcome: ActionOutcome = { status: 'duplicate', message: 'already recorded a moment ago; nothing more changed.', private: true };
+      await record(request, state, outcome);
+      return outcome;
+    }
+    let outcome: ActionOutcome;
+    try {
+      outcome = await quiet(baseContext(request, state, undefined));
+    } catch (err) {
+      outcome = { status: 'failed', message: `could not record it: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (outcome.status === 'done') await idem.complete(key, outcome.message, READ_REPEAT_MS);
+    else await idem.release(key);
+    outcome = { ...outcome, replyKey: `action:${key}:${request.actionTs}` };
+    await record(request, state, outcome);
+    if (outcome.status === 'done') await refreshParent(state).catch((err: unknown) => logger.warn({ msg: 'could not edit the incident parent', error: String(err) }));
     return outcome;
   }
 
@@ -247,6 +363,37 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
+}
+
+function targetOf(state: ActionState): string {
+  const w = state.workload;
+  return `${w === undefined ? `pod/${state.pod}` : `${w.kind.toLowerCase()}/${w.name}`} in ${state.namespace} (${state.cluster})`;
+}
+
+/**
+ * Why a rollback or sleep override must not run on what the report saw, or undefined: the workload's
+ * revision moved since the report, or the bot's debug command is not the one the confirm dialog named.
+ */
+async function staleness(writer: ClusterWriter, state: ActionState, actionId: ActionId, debugCommand: string, signal?: AbortSignal): Promise<string | undefined> {
+  const workload = workloadOf(state);
+  const fresh = `Run \`/crashloop ${state.namespace}/${state.pod}\` for a fresh report.`;
+  if (actionId === ACTION_IDS.sleepOverride && state.debugCommand !== undefined && state.debugCommand !== debugCommand) {
+    return `the bot's debug command is now \`${debugCommand}\`, not the \`${state.debugCommand}\` this report's confirm dialog named, so nothing was done. ${fresh}`;
+  }
+  if (workload !== undefined && state.revision !== undefined) {
+    let now: number | undefined;
+    try {
+      now = await currentRevision(writer, state.namespace, workload.kind, workload.name, signal);
+    } catch (err) {
+      // Cannot tell: the handler reads the workload itself and says what went wrong.
+      if (!(err instanceof ClusterError)) throw err;
+      return undefined;
+    }
+    if (now !== undefined && now !== state.revision) {
+      return `${workload.kind.toLowerCase()}/${workload.name} in ${state.namespace} (${state.cluster}) changed since this report: it is at revision ${now}, the report saw revision ${state.revision}. Nothing was done. ${fresh}`;
+    }
+  }
+  return undefined;
 }
 
 /** The first attempt's recorded result, 'freed' when it failed (and released the key), 'running' on timeout. */

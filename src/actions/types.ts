@@ -11,6 +11,11 @@ export const ACTION_IDS = {
   /** An ephemeral debug container in the original pod (pods/ephemeralcontainers). */
   debugEphemeral: 'crashloop_debug_ephemeral',
   diagnose: 'crashloop_diagnose',
+  /** Quiet controls on an incident's parent: "@bob is on it", mute for an hour or until resolved, unmute. */
+  acknowledge: 'crashloop_acknowledge',
+  muteHour: 'crashloop_mute_hour',
+  muteResolved: 'crashloop_mute_resolved',
+  unmute: 'crashloop_unmute',
 } as const;
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
@@ -45,6 +50,8 @@ export type ActionOutcome = (
   | { status: 'denied'; message: string }
   | { status: 'duplicate'; message: string }
   | { status: 'expired'; message: string }
+  /** Nothing executed: the incident resolved, or the workload moved since the report (the reason says which). */
+  | { status: 'stale'; message: string }
   | { status: 'failed'; message: string }
 ) & {
   /**
@@ -53,6 +60,12 @@ export type ActionOutcome = (
    * the place of the result. Absent: the listener keys the reply on the click (state, action, action_ts).
    */
   replyKey?: string;
+  /**
+   * The reason is for the clicker only (an ephemeral answer): a denial, an expired or stale button, a
+   * click from the wrong message. `auditLine` is what the thread shows instead (none when absent).
+   */
+  private?: boolean;
+  auditLine?: string;
 };
 
 export interface ActionExecutor {
@@ -71,4 +84,10 @@ export const ACTION_CLASSES: Record<ActionId, ActionClass> = {
   [ACTION_IDS.sleepRevert]: 'write',
   [ACTION_IDS.debugDelete]: 'write',
   [ACTION_IDS.rolloutUndo]: 'write',
+  // Quiet controls touch no cluster and only change what the bot posts: whoever may read the report may
+  // say they are on it or quiet it. Each names who did it on the parent, which keeps being edited.
+  [ACTION_IDS.acknowledge]: 'read',
+  [ACTION_IDS.muteHour]: 'read',
+  [ACTION_IDS.muteResolved]: 'read',
+  [ACTION_IDS.unmute]: 'read',
 };

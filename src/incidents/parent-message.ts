@@ -4,14 +4,14 @@
 // Every value from the cluster or an alert (names, titles, log-derived text) is hostile: it is only ever
 // interpolated through src/slack/mrkdwn.ts's `mrkdwn` tag (escaped once); `trusted` wraps date tokens only.
 import { ACTION_IDS } from '../actions/types.ts';
-import { SLEEP_OVERRIDE_CONFIRM } from '../actions/confirm-text.ts';
+import { rollbackConfirm, sleepOverrideConfirm } from '../actions/confirm-text.ts';
 import type { IncidentKey } from '../queue/types.ts';
 import { button } from '../slack/render/buttons.ts';
 import { feedbackBlock } from '../feedback/render.ts';
-import { code, fallbackText, joinMrkdwn, mrkdwn, text, trusted, type Mrkdwn, type SlackText } from '../slack/mrkdwn.ts';
+import { code, fallbackText, joinMrkdwn, mrkdwn, text, trusted, userMention, type Mrkdwn, type SlackText } from '../slack/mrkdwn.ts';
 import { context, fitBlocks, section, type Block, type ButtonElement } from '../slack/render/limits.ts';
 import { ago, clip, FALLBACK_MAX, formatDuration, slackDate } from '../slack/render/time.ts';
-import { REPORT_EVENT_TYPE, type ReportMetadata } from '../slack/render/report.ts';
+import { DEFAULT_DEBUG_COMMAND, REPORT_EVENT_TYPE, type ReportMetadata } from '../slack/render/report.ts';
 import type { Incident } from './store.ts';
 import type { DiagnosisSummary } from './summary.ts';
 
@@ -71,18 +71,50 @@ function statusLine(incident: Incident, now: Date): Mrkdwn {
 
 function buttons(d: DiagnosisSummary, key: IncidentKey): ButtonElement[] {
   if (d.stateId === undefined) return [];
+  const where = { cluster: key.cluster, namespace: key.namespace };
+  // The incident's workload is "Kind/name" (a bare pod: "Pod/name").
+  const slash = key.workload.indexOf('/');
+  const name = slash === -1 ? key.workload : key.workload.slice(slash + 1);
+  const kind = slash === -1 ? {} : { kind: key.workload.slice(0, slash) };
   const list = [
     button(ACTION_IDS.previousLogs, d.stateId),
     // The override modifies the workload (the debug copy is the one that leaves it alone): say so.
-    button(ACTION_IDS.sleepOverride, d.stateId, { confirm: SLEEP_OVERRIDE_CONFIRM }),
+    button(ACTION_IDS.sleepOverride, d.stateId, {
+      confirm: sleepOverrideConfirm({ ...where, ...kind, name, pod: d.pod, container: d.container, command: d.debugCommand ?? DEFAULT_DEBUG_COMMAND }),
+    }),
     button(ACTION_IDS.debugCopy, d.stateId),
   ];
   if (d.rollbackRevision !== undefined) {
     const n = d.rollbackRevision;
-    const confirm = mrkdwn`Roll back ${code(key.workload)} in namespace ${code(key.namespace)} (cluster ${code(key.cluster)}) to revision ${n}, like ${code(`kubectl rollout undo --to-revision=${n}`)}.`;
+    const confirm = rollbackConfirm(n, { ...where, ...kind, name, ...(d.currentRevision === undefined ? {} : { fromRevision: d.currentRevision }) });
     list.push(button(ACTION_IDS.rolloutUndo, d.stateId, { label: `Roll back to revision ${n}`, style: 'danger', confirm }));
   }
   return list;
+}
+
+/** Acknowledge and Mute (or Unmute): quiet controls that touch no cluster. */
+function quietControls(incident: Incident, d: DiagnosisSummary): ButtonElement[] {
+  if (d.stateId === undefined) return [];
+  const list = [button(ACTION_IDS.acknowledge, d.stateId, { label: incident.acknowledged === undefined ? 'Acknowledge' : 'I am on it too' })];
+  if (incident.muted === undefined) list.push(button(ACTION_IDS.muteHour, d.stateId), button(ACTION_IDS.muteResolved, d.stateId));
+  else list.push(button(ACTION_IDS.unmute, d.stateId));
+  return list;
+}
+
+/** Who is on it, who muted it, and the latest action: the people side of the incident, one line each. */
+function peopleLines(incident: Incident, now: Date): Mrkdwn[] {
+  const lines: Mrkdwn[] = [];
+  if (incident.acknowledged !== undefined) {
+    const since = when(incident.acknowledged.at, now);
+    lines.push(since === undefined ? mrkdwn`:eyes: ${userMention(incident.acknowledged.by)} is on it` : mrkdwn`:eyes: ${userMention(incident.acknowledged.by)} is on it (since ${since})`);
+  }
+  if (incident.muted !== undefined) {
+    const until = incident.muted.until === 'resolved' ? text('until it resolves') : mrkdwn`until ${trusted(slackDate(incident.muted.until))}`;
+    lines.push(mrkdwn`:no_bell: muted by ${userMention(incident.muted.by)} ${until}: no new posts for this incident; this message still updates`);
+  }
+  const a = incident.action;
+  if (a !== undefined) lines.push(mrkdwn`:hammer_and_wrench: ${clip(a.what, 200)} by ${userMention(a.by)}${a.after === undefined ? '' : `, ${clip(a.after, 120)}`}`);
+  return lines;
 }
 
 function firing(incident: Incident, now: Date): RenderedParent {
@@ -113,8 +145,12 @@ function firing(incident: Incident, now: Date): RenderedParent {
     section(mrkdwn`*Fix:* ${clip(d.fix, 900)}`),
   ];
   if (incident.note !== undefined) blocks.push(context(text(incident.note.slice(0, 2000))));
+  const people = peopleLines(incident, now);
+  if (people.length > 0) blocks.push(context(...people));
   const actions = buttons(d, key);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_actions', elements: actions });
+  const quiet = quietControls(incident, d);
+  if (quiet.length > 0) blocks.push({ type: 'actions', block_id: 'crashloop_quiet', elements: quiet });
   if (d.feedbackId !== undefined) blocks.push(feedbackBlock(d.feedbackId));
   const folded = incident.folded > 0 ? ` · ${incident.folded} quieter update${incident.folded === 1 ? '' : 's'} folded into this message` : '';
   blocks.push(context(mrkdwn`Evidence, logs and commands in the thread :thread: · confidence ${Math.round(d.confidence * 100)}%${folded}`));
@@ -134,6 +170,10 @@ function resolved(incident: Incident, now: Date): RenderedParent {
   const blocks: Block[] = [section(stamp === undefined ? mrkdwn`:white_check_mark: ${where(key)}: resolved${took}` : mrkdwn`:white_check_mark: ${where(key)}: resolved${took}, ${stamp}`)];
   if (d !== undefined) blocks.push(context(mrkdwn`Cause was ${code(d.cause)} in ${code(d.container)}: ${clip(d.title, 200)}`));
   if (incident.note !== undefined) blocks.push(context(text(incident.note.slice(0, 2000))));
+  // A resolved incident is no longer muted (a mute until resolved ended with it).
+  const { muted: _ended, ...unmuted } = incident;
+  const people = peopleLines(unmuted, now);
+  if (people.length > 0) blocks.push(context(...people));
   blocks.push(context(mrkdwn`History in the thread :thread:. The buttons are gone: the incident is over.`));
   return { text: safeText(`✅ ${key.namespace}/${key.workload} (${key.cluster}): resolved${took}.${cause}`), blocks };
 }

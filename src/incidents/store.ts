@@ -4,6 +4,7 @@
 // scripts, so concurrent webhooks never lose an update.
 import type { Redis } from 'ioredis';
 import { incidentId, type IncidentKey } from '../queue/types.ts';
+import { z } from 'zod';
 import { parseDiagnosisSummary, type DiagnosisSummary } from './summary.ts';
 
 export interface Incident {
@@ -26,11 +27,43 @@ export interface Incident {
   diagnosis?: DiagnosisSummary;
   /** The latest action taken from the parent's buttons, already rendered (mrkdwn, escaped). */
   note?: string;
+  /** The latest action taken from the parent's buttons: who, what, and how it ended (raw, escaped when rendered). */
+  action?: IncidentAction;
+  /** "@bob is on it": the Slack user who acknowledged, and when (ISO). */
+  acknowledged?: { by: string; at: string };
+  /** No new posts for the incident until `until` (ISO), or until it resolves ('resolved'); the parent still updates. */
+  muted?: { by: string; until: string };
   /** Thread replies left out by the noise budget since the incident opened. */
   folded: number;
   /** Times a re-diagnosis found nothing new (the parent says "still crash-looping"). */
   unchanged: number;
 }
+
+export interface IncidentAction {
+  /** Slack user id of the clicker (from the signed payload). */
+  by: string;
+  /** "rolled back to revision 6", "put deployment/api to sleep for debugging". */
+  what: string;
+  /** How it ended, once known: "rollout 3/3 ready". */
+  after?: string;
+  at: string;
+}
+
+const actionSchema = z.object({ by: z.string().regex(/^[UW][A-Z0-9]{2,20}$/), what: z.string().max(300), after: z.string().max(200).optional(), at: z.string().max(40) }).strict();
+
+function parseAction(raw: string | undefined): IncidentAction | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const parsed = actionSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) return undefined;
+    const { after, ...rest } = parsed.data;
+    return after === undefined ? rest : { ...rest, after };
+  } catch {
+    return undefined;
+  }
+}
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
 
 export type IncidentChange =
   | { kind: 'refired' }
@@ -115,6 +148,7 @@ local remaining = redis.call('SCARD', firing)
 if redis.call('HGET', h, 'status') == 'resolved' then return { 'already-resolved' } end
 if remaining > 0 then return { 'still-firing', remaining } end
 redis.call('HSET', h, 'status', 'resolved', 'resolvedAt', ARGV[2])
+if redis.call('HGET', h, 'mutedUntil') == 'resolved' then redis.call('HDEL', h, 'mutedUntil', 'mutedBy') end
 redis.call('EXPIRE', h, ARGV[3])
 return { 'resolved' }
 `;
@@ -135,14 +169,27 @@ return news
 `;
 
 // The noise budget: at most ARGV[2] thread replies per incident per window; the rest are folded.
+// A muted incident (mutedUntil: epoch ms still ahead, or 'resolved' while firing) gets none: all folded.
 const TAKE_REPLIES = `
-local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 local want = tonumber(ARGV[1])
+local mutedUntil = redis.call('HGET', KEYS[1], 'mutedUntil')
+if mutedUntil and ((mutedUntil == 'resolved' and redis.call('HGET', KEYS[1], 'status') ~= 'resolved') or (tonumber(mutedUntil) and tonumber(mutedUntil) > tonumber(ARGV[4]))) then
+  if want > 0 then redis.call('HINCRBY', KEYS[1], 'folded', want) end
+  return 0
+end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 local allowed = math.max(0, math.min(want, tonumber(ARGV[2]) - used))
 if allowed > 0 then redis.call('INCRBY', KEYS[2], allowed) end
 if redis.call('TTL', KEYS[2]) < 0 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
 if want > allowed and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'folded', want - allowed) end
 return allowed
+`;
+
+// Sets fields on an incident that exists (a click on a long-gone incident must not recreate a stub).
+const SET_IF_EXISTS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
 `;
 
 const NOTE_CAUSE = `
@@ -194,6 +241,13 @@ export function createIncidentStore(redis: Redis, options: IncidentStoreOptions 
     const diagnosis = h.diagnosis === undefined ? undefined : parseDiagnosisSummary(h.diagnosis);
     if (diagnosis !== undefined) incident.diagnosis = diagnosis;
     if (h.note !== undefined && h.note !== '') incident.note = h.note;
+    const action = parseAction(h.action);
+    if (action !== undefined) incident.action = action;
+    if (h.ackBy !== undefined && SLACK_USER.test(h.ackBy)) incident.acknowledged = { by: h.ackBy, at: h.ackAt ?? '' };
+    if (h.mutedUntil !== undefined && h.mutedBy !== undefined && SLACK_USER.test(h.mutedBy)) {
+      const until = h.mutedUntil === 'resolved' ? 'resolved' : Number.isFinite(Number(h.mutedUntil)) ? new Date(Number(h.mutedUntil)).toISOString() : undefined;
+      if (until !== undefined) incident.muted = { by: h.mutedBy, until };
+    }
     return incident;
   }
 
@@ -257,12 +311,38 @@ export function createIncidentStore(redis: Redis, options: IncidentStoreOptions 
     /** Takes up to `want` thread replies from the incident's hourly budget; returns how many it may post. */
     async takeReplies(key: IncidentKey, want: number, now: Date, perHour = 10): Promise<number> {
       const hour = Math.floor(now.getTime() / 3_600_000);
-      return Number(await redis.eval(TAKE_REPLIES, 2, hashKey(key), `${hashKey(key)}:replies:${hour}`, want, perHour, 3600));
+      return Number(await redis.eval(TAKE_REPLIES, 2, hashKey(key), `${hashKey(key)}:replies:${hour}`, want, perHour, 3600, now.getTime()));
     },
 
     /** Records the latest action taken from the parent (shown on it until the next one). */
     async setNote(key: IncidentKey, note: string): Promise<void> {
       await redis.hset(hashKey(key), 'note', note);
+    },
+
+    /** Records the latest action taken from the parent's buttons (the parent shows it until the next one). */
+    async setAction(key: IncidentKey, action: IncidentAction): Promise<boolean> {
+      return (await redis.eval(SET_IF_EXISTS, 1, hashKey(key), 'action', JSON.stringify(action))) === 1;
+    },
+
+    /** "@bob is on it"; false when the incident is unknown. */
+    async acknowledge(key: IncidentKey, by: string, at: Date): Promise<boolean> {
+      return (await redis.eval(SET_IF_EXISTS, 1, hashKey(key), 'ackBy', by, 'ackAt', at.toISOString())) === 1;
+    },
+
+    /** No new posts until `until` (or until the incident resolves); false when the incident is unknown. */
+    async mute(key: IncidentKey, by: string, until: Date | 'resolved'): Promise<boolean> {
+      return (await redis.eval(SET_IF_EXISTS, 1, hashKey(key), 'mutedBy', by, 'mutedUntil', until === 'resolved' ? 'resolved' : String(until.getTime()))) === 1;
+    },
+
+    async unmute(key: IncidentKey): Promise<void> {
+      await redis.hdel(hashKey(key), 'mutedBy', 'mutedUntil');
+    },
+
+    /** True while the incident is muted (the writers of thread posts and files ask before posting). */
+    async isMuted(key: IncidentKey, now: Date): Promise<boolean> {
+      const [until, status] = await redis.hmget(hashKey(key), 'mutedUntil', 'status');
+      if (until === null) return false;
+      return until === 'resolved' ? status !== 'resolved' : Number(until) > now.getTime();
     },
 
     /** Adds to the webhook counters and returns the totals. */

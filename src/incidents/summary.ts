@@ -25,6 +25,10 @@ const summarySchema = z.object({
   rollbackRevision: z.number().optional(),
   /** The report id behind the parent's "Wrong diagnosis?" button (src/feedback), once its snapshot is kept. */
   feedbackId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /** The owning workload's revision when diagnosed (the rollback's confirm dialog says "from revision X"). */
+  currentRevision: z.number().optional(),
+  /** The command the sleep override sets (ACTIONS_DEBUG_COMMAND of the worker that rendered it). */
+  debugCommand: z.string().optional(),
 });
 
 export type DiagnosisSummary = z.infer<typeof summarySchema>;
@@ -39,7 +43,7 @@ export function parseDiagnosisSummary(raw: string): DiagnosisSummary | undefined
 }
 
 /** The parent's view of a report; undefined when the report found no crash. */
-export function summarize(report: Report, diagnosedAt: Date, extra: Pick<DiagnosisSummary, 'stateId' | 'rollbackRevision' | 'feedbackId'> = {}): DiagnosisSummary | undefined {
+export function summarize(report: Report, diagnosedAt: Date, extra: Pick<DiagnosisSummary, 'stateId' | 'rollbackRevision' | 'feedbackId' | 'currentRevision' | 'debugCommand'> = {}): DiagnosisSummary | undefined {
   const primary = report.findings[0];
   if (primary === undefined) return undefined;
   const clock = report.timeline.find((t) => t.container === primary.container);
@@ -63,6 +67,8 @@ export function summarize(report: Report, diagnosedAt: Date, extra: Pick<Diagnos
   if (extra.stateId !== undefined) summary.stateId = extra.stateId;
   if (extra.rollbackRevision !== undefined) summary.rollbackRevision = extra.rollbackRevision;
   if (extra.feedbackId !== undefined) summary.feedbackId = extra.feedbackId;
+  if (extra.currentRevision !== undefined) summary.currentRevision = extra.currentRevision;
+  if (extra.debugCommand !== undefined) summary.debugCommand = extra.debugCommand;
   return summary;
 }
 

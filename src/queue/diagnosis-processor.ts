@@ -14,7 +14,7 @@ import { PRIORITY, type OutboxFile } from '../slack/outbox.ts';
 import type { OutboxContent, OutboxTarget } from '../slack/outbox-store.ts';
 import { mrkdwn, text, trusted } from '../slack/mrkdwn.ts';
 import { ACTION_IDS, type ActionId } from '../actions/types.ts';
-import { renderReport, rollbackRevision } from '../slack/render/report.ts';
+import { DEFAULT_DEBUG_COMMAND, renderReport, rollbackRevision } from '../slack/render/report.ts';
 import { planLogFile, renderThread } from '../slack/render/thread.ts';
 import { fallbackText } from '../slack/mrkdwn.ts';
 import type { RenderedMessage } from '../slack/render/report.ts';
@@ -78,6 +78,8 @@ export interface DiagnosisDeps {
   /** Where ephemeral answers may be posted (default: Slack's hooks.slack.com). */
   responseUrlAllowed?: (url: string) => boolean;
   log?: (message: string, error?: unknown) => void;
+  /** The command the sleep override sets (ACTIONS_DEBUG_COMMAND), named in its confirm dialog. */
+  debugCommand?: string;
 }
 
 export interface DiagnosisOutbox {
@@ -233,6 +235,12 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     if (top !== undefined) base.workload = { kind: top.kind, name: top.name };
     const revision = rollbackRevision(report);
     if (revision !== undefined) base.toRevision = revision;
+    // What the write buttons' confirm dialogs name; a click refuses if the workload moved since.
+    const history = snapshot.history ?? [];
+    const current = history.length === 0 ? undefined : Math.max(...history.map((h) => h.revision));
+    if (current !== undefined && base.workload !== undefined) base.revision = current;
+    const debugCommand = deps.debugCommand ?? DEFAULT_DEBUG_COMMAND;
+    base.debugCommand = debugCommand;
     // Bound to the message that will carry the buttons: the outbox posts it under reportKey.
     base.messageKey = reportKey;
     const stateId = await deps.states.save(base);
@@ -242,11 +250,11 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     }
     // The "Wrong diagnosis?" button appears only once its snapshot is kept (redacted, bounded, with a TTL).
     const feedbackId = await keepSnapshot(stateId, snapshot, report);
-    const ctx = { cluster, incident: incidentKey, stateIds, ...(feedbackId === undefined ? {} : { feedbackId }) };
+    const ctx = { cluster, incident: incidentKey, stateIds, debugCommand, ...(base.workload === undefined ? {} : { workload: base.workload }), ...(feedbackId === undefined ? {} : { feedbackId }) };
 
     let news = true;
     if (inIncident && deps.incidents !== undefined) {
-      const summary = summarize(report, now(), { stateId, ...(revision === undefined ? {} : { rollbackRevision: revision }), ...(feedbackId === undefined ? {} : { feedbackId }) });
+      const summary = summarize(report, now(), { stateId, debugCommand, ...(revision === undefined ? {} : { rollbackRevision: revision }), ...(current === undefined ? {} : { currentRevision: current }), ...(feedbackId === undefined ? {} : { feedbackId }) });
       if (summary !== undefined) news = (await deps.incidents.setDiagnosis(incident, summary, diagnosisSignature(report))).news;
       const state = await deps.incidents.get(incident);
       if (state !== undefined) await deps.outbox.put(reportKey, { channel }, renderParent(state, now()), { priority: PRIORITY.parent });
@@ -268,7 +276,9 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       }
     }
     // Once per crashed instance: pod uid, container and restart count name it.
-    if (logFile !== undefined && primary !== undefined) {
+    // A muted incident gets no new posts (its thread replies were folded by takeReplies above).
+    const muted = inIncident && deps.incidents !== undefined && (await deps.incidents.isMuted(incident, now()));
+    if (logFile !== undefined && primary !== undefined && !muted) {
       const restarts = report.timeline.find((t) => t.container === primary.container)?.restartCount ?? 0;
       const uid = snapshot.pod.metadata?.uid ?? `${report.pod.namespace}/${report.pod.name}`;
       await deps.outbox.upload(`log:${uid}:${primary.container}:${restarts}`, thread, logFile);

@@ -21,6 +21,10 @@ export interface ActionState {
   workload?: { kind: string; name: string };
   /** Suggested rollback target. */
   toRevision?: number;
+  /** The workload's revision when the report was made: a rollback or sleep override refuses if it moved. */
+  revision?: number;
+  /** The command the sleep override's confirm dialog named; the override refuses if the bot's differs. */
+  debugCommand?: string;
   /** Where the report is: channel and parent ts. A click from anywhere else is refused. */
   channel: string;
   threadTs?: string;
@@ -54,6 +58,8 @@ const stateSchema = z
     cause: z.string().max(100).optional(),
     workload: z.object({ kind: z.string().regex(/^[A-Za-z]{1,40}$/), name: dnsName }).strict().optional(),
     toRevision: z.number().int().nonnegative().optional(),
+    revision: z.number().int().nonnegative().optional(),
+    debugCommand: z.string().min(1).max(200).optional(),
     channel: slackId,
     threadTs: slackTs.optional(),
     messageTs: slackTs.optional(),

@@ -118,6 +118,16 @@ export function truncateMrkdwn(value: Mrkdwn, max: number, marker = '…'): Mrkd
   return Mrkdwn.of(head + (fences % 2 === 1 ? '```' : '') + escapeSlack(marker));
 }
 
+/**
+ * Plain text for a plain_text field Slack caps at `max` characters (dialog titles 100, their buttons 30):
+ * cut before escaping so the escaped text stays within `max`, marking the cut.
+ */
+export function plainTextWithin(value: string, max: number, marker = '…'): SlackText {
+  const flat = value.replace(/\s+/g, ' ').trim();
+  if (fitsEscaped(flat, max) === flat.length) return final(escapeSlack(flat));
+  return final(escapeSlack(flat.slice(0, fitsEscaped(flat, Math.max(0, max - marker.length)))) + marker);
+}
+
 /** Plain text for plain_text objects (headers, button labels, dialog titles): escaped. */
 export function plainText(value: string): SlackText {
   return final(escapeSlack(value));

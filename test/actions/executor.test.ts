@@ -59,8 +59,10 @@ describe('action executor gatekeeping', () => {
     const outcome = await executor.execute(request(ACTION_IDS.rolloutUndo, 'gone-123'));
     expect(outcome.status).toBe('expired');
     expect(outcome.message).toContain('24 h');
+    // Said to the clicker only: the thread gets no line about an old button.
+    expect(outcome.private).toBe(true);
     expect(await auditEntries(prefix)).toMatchObject([{ actionId: 'crashloop_rollout_undo', outcome: 'expired', user: 'UALICE1', stateId: 'gone-123' }]);
-    expect(slack.posts).toEqual([expect.stringContaining('<@UALICE1>: this button has expired')]);
+    expect(slack.posts).toEqual([]);
   });
 
   it('denies write by default without touching any cluster, and explains how to enable it', async () => {

@@ -36,11 +36,16 @@ describe('report buttons on a real cluster', () => {
     await bot.slashCommand(`${bot.ns}/${pod}`);
     const report = await bot.slack.waitFor(() => bot.slack.callsOf('chat.postMessage').find((c) => (c.args.metadata as { event_payload?: { pod?: string } } | undefined)?.event_payload?.pod === pod), 90_000);
     const stateId = buttonValue(report, ACTION_IDS.rolloutUndo);
-    // The confirm dialog names the target revision and what goes back.
-    const blocks = (report.args.blocks ?? []) as { elements?: { action_id?: string; confirm?: { text?: { text?: string } } }[] }[];
-    const confirm = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_IDS.rolloutUndo)?.confirm?.text?.text ?? '';
-    expect(confirm).toContain('Roll back deployment/checkout to revision 1');
+    // The confirm dialog names the object, namespace, cluster, both revisions and what goes back.
+    const blocks = (report.args.blocks ?? []) as { elements?: { action_id?: string; confirm?: { title?: { text?: string }; text?: { text?: string } } }[] }[];
+    const dialogs = blocks.flatMap((b) => b.elements ?? []);
+    const dialog = dialogs.find((e) => e.action_id === ACTION_IDS.rolloutUndo)?.confirm;
+    expect(dialog?.title?.text).toBe('Roll back checkout to revision 1?');
+    const confirm = dialog?.text?.text ?? '';
+    expect(confirm).toContain(`Roll back \`deployment/checkout\` in namespace \`${bot.ns}\` on cluster \`kwok-e2e\` from revision 2 to revision 1`);
     expect(confirm).toContain('app image: registry.test/checkout:v2 → registry.test/checkout:v1');
+    // The sleep override's dialog names the real command and the object it modifies.
+    expect(dialogs.find((e) => e.action_id === ACTION_IDS.sleepOverride)?.confirm?.text?.text).toContain(`MODIFIES \`deployment/checkout\` in namespace \`${bot.ns}\` on cluster \`kwok-e2e\`: container \`app\` will run \`sleep 3600\``);
 
     await kubectl(['-n', bot.twinNs, 'rollout', 'undo', 'deployment/checkout', '--to-revision=1']);
     // Clicked on the report itself: its buttons are bound to that message.
@@ -103,7 +108,11 @@ describe('report buttons on a real cluster', () => {
     const before = await deploymentJson(bot.ns, 'billing');
     const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'billing' }, toRevision: 1, container: 'app' }));
     for (const actionId of [ACTION_IDS.rolloutUndo, ACTION_IDS.sleepOverride, ACTION_IDS.debugCopy]) {
-      expect(await bot.click(actionId, stateId, INTRUDER)).toMatch(/^:no_entry: <@UINTRUDER1>: may not run (write|debug) actions .* in namespace actions-/);
+      // The reason (and the rule to add) is for the clicker; the thread keeps who was refused what.
+      const ts = bot.nextTs();
+      expect(await bot.clickEphemeral(actionId, stateId, INTRUDER, ts)).toMatch(/^:no_entry: <@UINTRUDER1>: may not run (write|debug) actions .* in namespace actions-/);
+      const [line] = await bot.slack.waitFor(() => (bot.outcomesIn(ts).length > 0 ? bot.outcomesIn(ts) : undefined));
+      expect(line).toMatch(/^:no_entry: <@UINTRUDER1>: was refused ".+" on deployment\/billing in actions-\S+ \(kwok-e2e\) \(not allowed by the bot's policy\); nothing was done\.$/);
     }
     const after = await deploymentJson(bot.ns, 'billing');
     expect(writable(after)).toBe(writable(before));
@@ -111,5 +120,22 @@ describe('report buttons on a real cluster', () => {
     expect(pods.items.filter((p) => String((p.metadata as JsonObject).name).includes('-debug-'))).toEqual([]);
     const audit = await bot.redis.xrange(`${bot.prefix}:audit`, '-', '+');
     expect(audit.filter(([, f]) => f.includes('denied') && f.includes(INTRUDER))).toHaveLength(3);
+  });
+
+  it('refuses a rollback whose workload moved since the report, naming both revisions, and changes nothing', async () => {
+    await withHistory(bot.ns, 'Deployment', 'inventory', 2);
+    // The report saw revision 2 and offered revision 1.
+    const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'inventory' }, toRevision: 1, revision: 2, container: 'app' }));
+    await kubectl(['-n', bot.ns, 'set', 'image', 'deployment/inventory', 'app=registry.test/inventory:hotfix']);
+    const revision = async (): Promise<unknown> => (await rolloutView(bot.ns, 'Deployment', 'inventory')).annotations['deployment.kubernetes.io/revision'];
+    await waitFor(async () => (await revision()) === '3', { what: 'inventory at revision 3' });
+    const before = writable(await deploymentJson(bot.ns, 'inventory'));
+    const ts = bot.nextTs();
+    expect(await bot.clickEphemeral(ACTION_IDS.rolloutUndo, stateId, OPS, ts)).toBe(
+      `:hourglass: <@${OPS}>: deployment/inventory in ${bot.ns} (kwok-e2e) changed since this report: it is at revision 3, the report saw revision 2. Nothing was done. Run \`/crashloop ${bot.ns}/unused\` for a fresh report.`,
+    );
+    expect(await bot.auditOutcomes(stateId, 1)).toEqual(['stale']);
+    expect(writable(await deploymentJson(bot.ns, 'inventory'))).toBe(before);
+    expect(bot.outcomesIn(ts)).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import * as messages from '../../src/slack/render/messages.ts';
 import { button } from '../../src/slack/render/buttons.ts';
 import { header } from '../../src/slack/render/limits.ts';
 import { mrkdwn } from '../../src/slack/mrkdwn.ts';
-import { rollbackConfirmText } from '../../src/actions/confirm-text.ts';
+import { deleteCopyConfirm, rollbackConfirm, rollbackConfirmText, sleepOverrideConfirm } from '../../src/actions/confirm-text.ts';
 import { rollbackResultText } from '../../src/actions/handlers/rollout-undo.ts';
 import { previousLogsSection } from '../../src/actions/handlers/previous-logs.ts';
 import { diffTemplates, formatDiff } from '../../src/actions/rollback/template-diff.ts';
@@ -111,7 +111,10 @@ describe('hostile strings through every Slack renderer', () => {
           messages.podListMessage(a, pods, []), messages.noCrashingPodsMessage(a, list), messages.noCrashingPodsMessage(a, undefined),
           messages.unreachableMessage(a, b, true), messages.forbiddenMessage(a, b), messages.failedMessage(a, b), messages.unknownClusterMessage(a, list),
           messages.notAvailableMessage(a), messages.badClickMessage(a),
-          { blocks: [header(a), { type: 'actions', elements: [button(ACTION_IDS.rolloutUndo, 's', { label: a, confirm: mrkdwn`Roll back ${b}?` })] }] },
+          { blocks: [header(a), { type: 'actions', elements: [button(ACTION_IDS.rolloutUndo, 's', { label: a, confirm: { title: `Roll back ${b}?`, text: mrkdwn`Roll back ${b}?`, confirm: a } })] }] },
+          { blocks: [{ type: 'actions', elements: [button(ACTION_IDS.sleepOverride, 's', { confirm: sleepOverrideConfirm({ cluster: a, namespace: b, kind: a, name: b, pod: a, container: b, command: a }) })] }] },
+          { blocks: [{ type: 'actions', elements: [button(ACTION_IDS.debugDelete, 's', { confirm: deleteCopyConfirm({ cluster: a, namespace: b, copy: a, of: b }) })] }] },
+          { blocks: [{ type: 'actions', elements: [button(ACTION_IDS.rolloutUndo, 's', { confirm: rollbackConfirm(6, { cluster: a, namespace: b, kind: a, name: b, fromRevision: 7 }) })] }] },
         ];
         for (const m of all) expectAllInert(m);
         // The clicking user's mention is the one piece of markup allowed, and only for a valid user id.

@@ -179,7 +179,7 @@ describe('action ids', () => {
     const deps = {
       router: { clusters: ['c'], enqueue: async () => 'job' },
       states: { load: async () => undefined },
-      poster: { postThreadReply: async () => ({ channel: 'C', ts: '1', reused: false }) },
+      poster: { postThreadReply: async () => ({ channel: 'C', ts: '1', reused: false }), postEphemeral: async () => undefined },
       executor: new NotAvailableExecutor({ load: async () => undefined }),
     };
     const returned = registerSlackHandlers(recorder, deps);

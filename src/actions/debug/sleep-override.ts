@@ -97,7 +97,3 @@ export function planRevert(workload: JsonObject, options: { force?: boolean } = 
   return { kind: 'patch', body: ops };
 }
 
-/** Text for the override button's confirm dialog (rendered by the Slack report). */
-export const SLEEP_OVERRIDE_CONFIRM =
-  ':warning: This MODIFIES the workload: its container is replaced by `sleep 3600` with probes removed, which rolls out new pods. ' +
-  'The original template is saved in an annotation and the "Revert" button restores it exactly.';

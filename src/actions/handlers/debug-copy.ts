@@ -5,6 +5,7 @@ import { ACTION_IDS } from '../types.ts';
 import { buildDebugCopy, DEBUG_ANNOTATIONS, execCommand } from '../debug/build-debug-copy.ts';
 import { dryRunNote, followUpState, incidentOf, messageWithButton, post, type ActionContext, type HandlerResult } from '../context.ts';
 import { button } from '../../slack/render/buttons.ts';
+import { deleteCopyConfirm } from '../confirm-text.ts';
 import { code, codeBlock, mrkdwn } from '../../slack/mrkdwn.ts';
 
 export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
@@ -29,7 +30,10 @@ export async function debugCopy(ctx: ActionContext): Promise<HandlerResult> {
     await ctx.scheduleDebugCleanup({ cluster: state.cluster, namespace: state.namespace, pod: name }, settings.debugTtlSeconds * 1000);
   }
   const text = mrkdwn`Debug copy ${code(name)} of ${code(state.pod)}: ${code(container)} runs ${code(settings.debugCommand.join(' '))} with no probes, no labels and no owner; the workload is untouched. It is deleted at ${expiresAt}.${dryRunNote(ctx)}\n${codeBlock(command)}`;
-  const blocks = await messageWithButton(ctx, text, ACTION_IDS.debugDelete, 'Delete now', { debugPod: name }, { style: 'danger' });
+  const blocks = await messageWithButton(ctx, text, ACTION_IDS.debugDelete, 'Delete now', { debugPod: name }, {
+    style: 'danger',
+    confirm: deleteCopyConfirm({ cluster: state.cluster, namespace: state.namespace, copy: name, of: state.pod }),
+  });
   // The alternative that debugs the original pod in place, where the cluster supports it.
   const ephemeralState = await ctx.states.save(followUpState(ctx, { container }));
   const actions = blocks.find((b) => b.type === 'actions');

@@ -28,8 +28,8 @@ export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
   const diff = formatDiff(diffTemplates(result.current, result.target));
   await post(ctx, rollbackResultText({ target, message: result.message, revision: result.revision, changeCause: result.changeCause, note: dryRunNote(ctx), diff }));
   if (!settings.dryRun) {
-    ctx.background(() =>
-      followRollout({
+    ctx.background(async () => {
+      const end = await followRollout({
         writer: ctx.writer,
         slack: ctx.slack,
         channel: ctx.request.channel,
@@ -40,8 +40,10 @@ export async function rollback(ctx: ActionContext): Promise<HandlerResult> {
         title: `Rollback of ${workload.name} to revision ${result.revision}`,
         timeoutMs: settings.followTimeoutMs,
         pollMs: settings.followPollMs,
-      }),
-    );
+      });
+      // The parent's line about this rollback says how it ended: "rollout 3/3 ready".
+      await ctx.settle(end.state === 'complete' ? `rollout ${end.ready}/${end.desired} ready` : end.state === 'failed' ? end.message : `rollout not confirmed: ${end.message}`);
+    });
   }
   return { status: 'done', message: `rolled back ${workload.name} to revision ${result.revision}${dryRunNote(ctx)}` };
 }

@@ -6,6 +6,7 @@ import { ACTION_IDS } from '../types.ts';
 import { planRevert, planSleepOverride } from '../debug/sleep-override.ts';
 import { dryRunNote, messageWithButton, post, workloadOf, type ActionContext, type HandlerResult } from '../context.ts';
 import { execCommand } from '../commands.ts';
+import { revertConfirm } from '../confirm-text.ts';
 import { code, joinMrkdwn, mrkdwn } from '../../slack/mrkdwn.ts';
 
 export async function sleepOverride(ctx: ActionContext): Promise<HandlerResult> {
@@ -22,7 +23,7 @@ export async function sleepOverride(ctx: ActionContext): Promise<HandlerResult> 
   const text = mrkdwn`:warning: ${code(target)} in ${code(state.namespace)} now runs ${code(container)} as ${code(settings.debugCommand.join(' '))} with probes removed; new pods are rolling out. Exec in with ${code(execCommand(state.namespace, target, container))}. The original template is saved; *Revert* restores it exactly (and stops to ask if the workload is changed meanwhile).${dryRunNote(ctx)}`;
   const blocks = await messageWithButton(ctx, text, ACTION_IDS.sleepRevert, 'Revert', { container }, {
     style: 'primary',
-    confirm: mrkdwn`Restores the original template of ${target} (rolls out new pods).`,
+    confirm: revertConfirm({ cluster: state.cluster, namespace: state.namespace, kind: workload.kind, name: workload.name }),
   });
   await post(ctx, mrkdwn`Sleep override on ${target}`, blocks);
   return { status: 'done', message: `put ${target} (${container}) in ${state.namespace} to sleep for debugging${dryRunNote(ctx)}` };
@@ -44,7 +45,7 @@ export async function sleepRevert(ctx: ActionContext): Promise<HandlerResult> {
     const text = mrkdwn`:warning: ${code(target)} in ${code(state.namespace)} was changed after the sleep override, so I did not revert it:\n${list}\n*Revert anyway* restores the template saved before the override and DISCARDS these changes. To keep them, re-apply them after reverting, or restore the workload by hand (the saved template is in the ${code('crashloop.dev/sleep-override-original')} annotation).`;
     const blocks = await messageWithButton(ctx, text, ACTION_IDS.sleepRevert, 'Revert anyway', { revertAnyway: true }, {
       style: 'danger',
-      confirm: mrkdwn`Restores ${target} to its template from before the sleep override and discards the changes made since (${plan.changes.length}).`,
+      confirm: revertConfirm({ cluster: state.cluster, namespace: state.namespace, kind: workload.kind, name: workload.name }, plan.changes.length),
     });
     await post(ctx, mrkdwn`Revert of ${target} refused: it changed after the override`, blocks);
     return { status: 'failed', message: `did not revert ${target} in ${state.namespace}: it changed after the sleep override (${plan.changes.join('; ')}). Choose *Revert anyway* below to discard those changes.` };

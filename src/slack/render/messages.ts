@@ -94,7 +94,7 @@ export function expiredMessage(): RenderedMessage {
   return { text: text.text, blocks: [section(text)] };
 }
 
-const OUTCOME_ICONS: Record<ActionOutcome['status'], string> = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', failed: ':x:' };
+const OUTCOME_ICONS: Record<ActionOutcome['status'], string> = { done: ':white_check_mark:', denied: ':no_entry:', duplicate: ':repeat:', expired: ':hourglass:', stale: ':hourglass:', failed: ':x:' };
 
 /** The thread line saying what a button click did, e.g. ":white_check_mark: <@U1>: rolled back api to revision 6". */
 export function actionOutcomeMessage(userId: string, outcome: Pick<ActionOutcome, 'status' | 'message'>): RenderedMessage {

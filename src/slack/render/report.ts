@@ -4,7 +4,7 @@ import type { Finding, Report } from '../../../diagnostics/types.ts';
 import { CAUSE_IDS } from '../../../diagnostics/types.ts';
 import { ACTION_IDS, type ActionId } from '../../actions/types.ts';
 import { button } from './buttons.ts';
-import { rollbackConfirmText, SLEEP_OVERRIDE_CONFIRM } from '../../actions/confirm-text.ts';
+import { rollbackConfirm, sleepOverrideConfirm } from '../../actions/confirm-text.ts';
 import { LIMITS, context, fitBlocks, section, truncate, type Block, type ButtonElement } from './limits.ts';
 import { code, fallbackText, joinMrkdwn, mrkdwn, type Mrkdwn, type SlackText } from '../mrkdwn.ts';
 import { feedbackBlock } from '../../feedback/render.ts';
@@ -31,7 +31,14 @@ export interface RenderContext {
   stateIds?: Partial<Record<ActionId, string>>;
   /** The report's id for its "Wrong diagnosis?" button (src/feedback), once its snapshot is kept. */
   feedbackId?: string;
+  /** The owning workload the write buttons act on (named in their confirm dialogs). */
+  workload?: { kind: string; name: string };
+  /** The command the sleep override will set (ACTIONS_DEBUG_COMMAND), shown in its confirm dialog. */
+  debugCommand?: string;
 }
+
+/** The default of ACTIONS_DEBUG_COMMAND. */
+export const DEFAULT_DEBUG_COMMAND = 'sleep 3600';
 
 /** A message ready to post: `text` is the notification fallback, escaped like the blocks. */
 export interface RenderedMessage {
@@ -92,15 +99,28 @@ function actionButtons(report: Report, ctx: RenderContext): ButtonElement[] {
   };
   add(ACTION_IDS.previousLogs);
   // The override modifies the workload (the debug copy is the one that leaves it alone): say so.
-  add(ACTION_IDS.sleepOverride, { confirm: SLEEP_OVERRIDE_CONFIRM });
+  const primary = report.findings[0];
+  const where = { cluster: ctx.cluster, namespace: report.pod.namespace };
+  add(ACTION_IDS.sleepOverride, {
+    confirm: sleepOverrideConfirm({ ...where, ...(ctx.workload ?? {}), pod: report.pod.name, ...(primary === undefined ? {} : { container: primary.container }), command: ctx.debugCommand ?? DEFAULT_DEBUG_COMMAND }),
+  });
   add(ACTION_IDS.debugCopy);
   const revision = rollbackRevision(report);
   if (revision !== undefined) {
     add(ACTION_IDS.rolloutUndo, {
       label: `Roll back to revision ${revision}`,
       style: 'danger',
-      // Target revision and what goes back (image, command/args, env names, resources).
-      confirm: rollbackConfirmText(revision, report.change),
+      // Object, namespace, cluster, from and to revision, and what goes back (image, command/args, env names, resources).
+      confirm: rollbackConfirm(
+        revision,
+        {
+          ...where,
+          name: ctx.workload?.name ?? report.change?.owner.name ?? report.pod.name,
+          ...((ctx.workload?.kind ?? report.change?.owner.kind) === undefined ? {} : { kind: ctx.workload?.kind ?? report.change?.owner.kind }),
+          ...(report.change === undefined ? {} : { fromRevision: report.change.toRevision }),
+        },
+        report.change,
+      ),
     });
   }
   return buttons.slice(0, LIMITS.actionElements);

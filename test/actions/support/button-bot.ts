@@ -44,6 +44,11 @@ export interface ButtonBot {
    * unless `messageTs` names the message carrying the button (a state bound to its report message).
    */
   click(actionId: ActionId, stateId: string, user?: string, messageTs?: string): Promise<string>;
+  /**
+   * A signed click whose answer goes to the clicker only (nothing executed): resolves the ephemeral text
+   * posted on the click's response_url.
+   */
+  clickEphemeral(actionId: ActionId, stateId: string, user?: string, messageTs?: string): Promise<string>;
   /** One click delivered twice (same payload and action_ts), as Slack retries it; resolves its message ts. */
   clickTwice(actionId: ActionId, stateId: string, user?: string): Promise<string>;
   /** The audit outcomes recorded for a state id, once there are at least `count`, sorted. */
@@ -116,6 +121,15 @@ export async function startButtonBot(options: { settings?: Partial<ActionSetting
       expect(res.status).toBe(200);
       const lines = await slack.waitFor(() => (outcomesIn(ts).length > before ? outcomesIn(ts) : undefined), 90_000);
       return lines[before] ?? '';
+    },
+    async clickEphemeral(actionId, stateId, user = OPS, messageTs) {
+      const ts = messageTs ?? nextTs();
+      const responseId = uniqueName('ephemeral');
+      const res = await postSigned(`${base}/slack/events`, SECRET, blockActionBody({ actionId, value: stateId, userId: user, channelId: CHANNEL, messageTs: ts, responseUrl: slack.responseUrl(responseId) }));
+      expect(res.status).toBe(200);
+      const response = await slack.waitFor(() => slack.responses.find((r) => r.id === responseId), 90_000);
+      expect(response.body.response_type).toBe('ephemeral');
+      return String(response.body.text);
     },
     async clickTwice(actionId, stateId, user = OPS) {
       const ts = nextTs();
