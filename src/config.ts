@@ -45,6 +45,8 @@ export interface Config {
   rulesDir?: string;
   /** Jobs one worker runs at once (CRASHLOOP_WORKER_CONCURRENCY); undefined = the worker's default, 4. */
   workerConcurrency?: number;
+  /** The "Wrong diagnosis?" loop (docs/feedback.md): on/off, and how many labels are kept for how long. */
+  feedback: { enabled: boolean; maxItems?: number; itemTtlDays?: number };
 }
 
 export class ConfigError extends Error {
@@ -160,6 +162,25 @@ const envSchema = z.object({
     }),
     'Diagnosis jobs one worker runs at once (1-256); figures per value in docs/benchmarks.md.',
     '4',
+  ),
+  CRASHLOOP_FEEDBACK: doc(
+    optionalText.refine((v) => v === undefined || /^(on|off|true|false)$/i.test(v), { message: 'CRASHLOOP_FEEDBACK must be on or off.' }),
+    'The "Wrong diagnosis?" button: on keeps each report\'s redacted snapshot (24 h) so readers can label it; off keeps nothing and shows no button. See docs/feedback.md.',
+    'on',
+  ),
+  CRASHLOOP_FEEDBACK_MAX_ITEMS: doc(
+    optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10_000), {
+      message: 'CRASHLOOP_FEEDBACK_MAX_ITEMS must be a whole number from 1 to 10000 (default 200).',
+    }),
+    'Labels ("Wrong diagnosis?") kept at most (1-10000; the oldest go first), each up to about 260 KiB.',
+    '200',
+  ),
+  CRASHLOOP_FEEDBACK_TTL_DAYS: doc(
+    optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 365), {
+      message: 'CRASHLOOP_FEEDBACK_TTL_DAYS must be a whole number of days from 1 to 365 (default 30).',
+    }),
+    'Days a label is kept for `crashloop feedback export` (1-365).',
+    '30',
   ),
 });
 
@@ -291,6 +312,11 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     redisPrefix: keyPrefix(e.CRASHLOOP_REDIS_PREFIX ?? 'crashloop', redis),
     ...(e.CRASHLOOP_WORKER_CONCURRENCY === undefined ? {} : { workerConcurrency: Number(e.CRASHLOOP_WORKER_CONCURRENCY) }),
     ...(e.CRASHLOOP_RULES_DIR === undefined ? {} : { rulesDir: e.CRASHLOOP_RULES_DIR }),
+    feedback: {
+      enabled: !/^(off|false)$/i.test(e.CRASHLOOP_FEEDBACK ?? 'on'),
+      ...(e.CRASHLOOP_FEEDBACK_MAX_ITEMS === undefined ? {} : { maxItems: Number(e.CRASHLOOP_FEEDBACK_MAX_ITEMS) }),
+      ...(e.CRASHLOOP_FEEDBACK_TTL_DAYS === undefined ? {} : { itemTtlDays: Number(e.CRASHLOOP_FEEDBACK_TTL_DAYS) }),
+    },
   };
 }
 

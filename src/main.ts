@@ -133,6 +133,16 @@ function debugCommandFromEnv(env: Record<string, string | undefined> = process.e
   return words.length === 0 ? undefined : words.join(' ');
 }
 
+/** The feedback store's bounds from the configuration, with the options' over them; false = off. */
+function feedbackLimits(config: Config, option: BotOptions['feedback']): Partial<FeedbackLimits> | false {
+  if (option === false || (option === undefined && !config.feedback.enabled)) return false;
+  const fromConfig: Partial<FeedbackLimits> = {
+    ...(config.feedback.maxItems === undefined ? {} : { maxItems: config.feedback.maxItems }),
+    ...(config.feedback.itemTtlDays === undefined ? {} : { itemTtlSeconds: config.feedback.itemTtlDays * 24 * 60 * 60 }),
+  };
+  return { ...fromConfig, ...option };
+}
+
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config } = options;
   const role = options.role ?? 'all';
@@ -182,6 +192,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       }
     }
     const counts = metrics ?? NO_METRICS;
+    // The "Wrong diagnosis?" loop: the options win over CRASHLOOP_FEEDBACK*, false turns it off.
+    const feedback = feedbackLimits(config, options.feedback);
 
     // Commands fail fast when Redis is down; BullMQ's connection waits (it needs maxRetriesPerRequest null).
     const redis = connectRedis(config.redis, 'commands');
@@ -258,7 +270,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),
           responseUrlAllowed: (url) => isSlackResponseUrl(url, config.slack.apiUrl),
           log,
-          ...(options.feedback === false ? {} : { feedback: createBotFeedbackStore(redis, prefix, options.feedback) }),
+          ...(feedback === false ? {} : { feedback: createBotFeedbackStore(redis, prefix, feedback) }),
           // The command the executor's sleep override sets (ACTIONS_DEBUG_COMMAND), for its confirm dialog.
           ...(debugCommandFromEnv() === undefined ? {} : { debugCommand: debugCommandFromEnv() }),
           ...options.diagnosis,
@@ -311,9 +323,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           logger: slackLogger(logger, 'bolt'),
           policy,
           principal,
-          ...(options.feedback === false
-            ? {}
-            : { feedback: createBotFeedback({ redis, prefix, states, webClient, poster, policy, principal, logger, log, ...(options.feedback === undefined ? {} : { limits: options.feedback }) }) }),
+          ...(feedback === false ? {} : { feedback: createBotFeedback({ redis, prefix, states, webClient, poster, policy, principal, logger, log, limits: feedback }) }),
         },
         config.port,
       );
