@@ -100,9 +100,9 @@ export function unusable(rule: PackRule): string | undefined {
   return undefined;
 }
 
-function matchLine(rule: PackRule, text: string): (string | undefined)[] | undefined {
+function matchLine(rule: PackRule, needle: string | undefined, text: string): (string | undefined)[] | undefined {
   const { substring, ignoreCase, regex } = rule.match;
-  if (substring !== undefined && !(ignoreCase ? text.toLowerCase().includes(substring.toLowerCase()) : text.includes(substring))) return undefined;
+  if (substring !== undefined && !(ignoreCase ? text.toLowerCase().includes(needle ?? '') : text.includes(substring))) return undefined;
   if (!regex) return [];
   regex.lastIndex = 0;
   const m = regex.exec(text);
@@ -113,11 +113,11 @@ function matchLine(rule: PackRule, text: string): (string | undefined)[] | undef
 export function packHits(ctx: Context, packs: readonly RulePack[], containers: readonly ContainerCtx[] = failing(ctx)): PackHit[] {
   const out: PackHit[] = [];
   for (const c of containers) {
-    const rules = packs.flatMap((pack) => pack.rules.filter((rule) => unusable(rule) === undefined && applies(rule, c)).map((rule) => ({ pack, rule })));
+    const rules = packs.flatMap((pack) => pack.rules.filter((rule) => unusable(rule) === undefined && applies(rule, c)).map((rule) => ({ pack, rule, needle: rule.match.ignoreCase ? rule.match.substring?.toLowerCase() : undefined })));
     if (rules.length === 0) continue;
     c.logLines.forEach((line, index) => {
-      for (const { pack, rule } of rules) {
-        const groups = matchLine(rule, line.text);
+      for (const { pack, rule, needle } of rules) {
+        const groups = matchLine(rule, needle, line.text);
         if (groups) out.push({ pack, rule, container: c, line, index, groups });
       }
     });
