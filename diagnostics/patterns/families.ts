@@ -2,6 +2,7 @@
 // an app's own low-disk refusal, DNS failures in the words of minimal images' tools, wait loops on a wrongly named
 // object, and configuration loaders rejecting unknown fields (whose field names look like hosts).
 import type { LogPattern } from './types.ts';
+import { anyOf } from './any-of.ts';
 
 export const FAMILY_PATTERNS: LogPattern[] = [
   {
@@ -10,7 +11,20 @@ export const FAMILY_PATTERNS: LogPattern[] = [
     // The app checks free space itself and refuses to start (no ENOSPC): Elasticsearch's flood stage, MinIO, Kafka,
     // Jenkins, RabbitMQ, etcd's quota, "not enough free disk space", MongoDB's journal check ("Insufficient free space for
     // journal files", "Please make at least 3379MB available").
-    re: /(?:not enough|insufficient|too little|low) (?:free )?(?:disk|storage)(?: space)?\b|(?:not enough|insufficient|too little) free space\b|[Pp]lease make at least \d+ ?[KMGT]i?B available\b|disk space (?:is )?(?:too low|below|insufficient|low|exhausted)|free (?:disk )?space[^\n]{0,60}(?:below|less than|under|lower than|threshold|minimum|required)|flood[- ]stage (?:disk )?watermark|disk usage[^\n]{0,40}(?:exceeds?|above|over)[^\n]{0,30}(?:watermark|threshold|limit)|disk free limit|mvcc: database space exceeded|etcdserver: mvcc: database space exceeded|minimum free (?:disk )?space|disk (?:is )?(?:almost |nearly )?full\b/i,
+    re: anyOf([
+      /(?:not enough|insufficient|too little|low) (?:free )?(?:disk|storage)(?: space)?\b/,
+      /(?:not enough|insufficient|too little) free space\b/,
+      /[Pp]lease make at least \d+ ?[KMGT]i?B available\b/,
+      /disk space (?:is )?(?:too low|below|insufficient|low|exhausted)/,
+      /free (?:disk )?space[^\n]{0,60}(?:below|less than|under|lower than|threshold|minimum|required)/,
+      /flood[- ]stage (?:disk )?watermark/,
+      /disk usage[^\n]{0,40}(?:exceeds?|above|over)[^\n]{0,30}(?:watermark|threshold|limit)/,
+      /disk free limit/,
+      /mvcc: database space exceeded/,
+      /etcdserver: mvcc: database space exceeded/,
+      /minimum free (?:disk )?space/,
+      /disk (?:is )?(?:almost |nearly )?full\b/,
+    ], 'i'),
     weight: 3.8,
     title: 'The app refuses to run on a nearly full disk',
   },
@@ -18,8 +32,17 @@ export const FAMILY_PATTERNS: LogPattern[] = [
     id: 'busybox-dns',
     cause: 'dns-failure',
     // busybox/alpine tools: `nslookup: can't resolve 'db'`, `wget: bad address 'api:8080'`, `ping: bad address`,
-    // bind's `** server can't find db: NXDOMAIN`, getent's silence aside.
-    re: /nslookup: can't resolve '?([^'\s:]+)|(?:^|\b(?:wget|ping|nc|telnet|ftpget|ntpd|curl)[:\s]+)bad address '([^':]+)|\*\* server can't find ([^\s:]+): (?:NXDOMAIN|SERVFAIL)|\bcan't resolve (?:host )?'([^'\s:]+)'/,
+    // bind's `** server can't find db: NXDOMAIN`, iputils' `ping: unknown host db`, dig's `couldn't get address for`,
+    // GNU wget's `unable to resolve host address`; getent's silence aside.
+    re: anyOf([
+      /nslookup: can't resolve '?([^'\s:]+)/,
+      /(?:^|\b(?:wget|ping|nc|telnet|ftpget|ntpd|curl)[:\s]+)bad address '([^':]+)/,
+      /\*\* server can't find ([^\s:]+): (?:NXDOMAIN|SERVFAIL)/,
+      /\bcan't resolve (?:host )?'([^'\s:]+)'/,
+      /\bping: unknown host ([\w.-]+)/,
+      /\bdig: couldn't get address for '([^'\s]+)'/,
+      /\bunable to resolve host address '([^'\s]+)'/,
+    ]),
     weight: 4,
     title: 'Cannot resolve the hostname $1',
   },
@@ -38,7 +61,17 @@ export const FAMILY_PATTERNS: LogPattern[] = [
     cause: 'config-invalid',
     // A strict config loader rejecting a key: Go's json/yaml decoders, JSON Schema, Viper/koanf, Pydantic, Jackson and
     // Dropwizard ("Unrecognized field at: docker.cache", whose "Did you mean?" list can name host).
-    re: /\bunknown field "?([\w.\-/]+)"?|json: unknown field "([^"]+)"|additional propert(?:y|ies) (?:'([^']+)' )?(?:is |are )?not allowed|field ([\w.-]+) not found in type [\w.*]+|unrecognized (?:configuration )?(?:key|field|property|option)s?:? "?([\w.-]+)"?|[Ee]xtra (?:inputs|fields) (?:are )?not permitted|has invalid keys?: ([\w.,\s-]+)|[Uu]nrecognized (?:field|property|key|option)(?: at)?:? "?([\w.-]+)"?|ConfigurationParsingException/,
+    re: anyOf([
+      /\bunknown field "?([\w.\-/]+)"?/,
+      /json: unknown field "([^"]+)"/,
+      /additional propert(?:y|ies) (?:'([^']+)' )?(?:is |are )?not allowed/,
+      /field ([\w.-]+) not found in type [\w.*]+/,
+      /unrecognized (?:configuration )?(?:key|field|property|option)s?:? "?([\w.-]+)"?/,
+      /[Ee]xtra (?:inputs|fields) (?:are )?not permitted/,
+      /has invalid keys?: ([\w.,\s-]+)/,
+      /[Uu]nrecognized (?:field|property|key|option)(?: at)?:? "?([\w.-]+)"?/,
+      /ConfigurationParsingException/,
+    ]),
     weight: 4.2,
     subject: 1,
     title: 'The configuration has a field the loader does not accept: $1',
@@ -49,7 +82,10 @@ export const FAMILY_PATTERNS: LogPattern[] = [
     // The app cannot parse its own listen address: Go's net package says "lookup tcp/<port>: unknown port" when the
     // port is not a number (a template rendering 9121 as %!d(float64=9121)), "missing port in address", "too many
     // colons". A parse error about its own address, not a DNS failure (the line's role blocks DNS).
-    re: /\blisten (?:tcp|udp)[46]?: (?:lookup (?:tcp|udp)[46]?\/([^\s:]*): unknown port|address ([^\s]*): (?:missing port in address|too many colons in address|invalid port))|\b(?:invalid|unknown) port[^\n]{0,20}\b(?:in|for) (?:listen|bind)(?:ing)? address/,
+    re: anyOf([
+      /\blisten (?:tcp|udp)[46]?: (?:lookup (?:tcp|udp)[46]?\/([^\s:]*): unknown port|address ([^\s]*): (?:missing port in address|too many colons in address|invalid port))/,
+      /\b(?:invalid|unknown) port[^\n]{0,20}\b(?:in|for) (?:listen|bind)(?:ing)? address/,
+    ]),
     weight: 4.3,
     subject: 1,
     title: 'It cannot parse the address it should listen on (port "$1")',

@@ -31,6 +31,10 @@ const SCHEME_MISMATCH = /server gave HTTP response to HTTPS client|first record 
 const NO_GRPC_HEALTH = /does not implement the grpc health protocol|grpc\.health\.v1\.Health[^\n]*(?:unimplemented|Unimplemented)|code = Unimplemented[^\n]*[Hh]ealth/;
 // The port a command line tells the app to serve on: --port=8443, --secure-port 8443, --listen-address=:9090, --http.port=8080.
 const FLAG_PORT = /^--?(?:[\w.-]*-)?(?:port|secure-port|http-port|https-port|listen(?:-address)?|bind(?:-address)?|web\.listen-address|http\.port|server\.port)(?:=|$)(?:[^\s:=]*:)?(\d{2,5})?$/;
+// The port an exec probe's command talks to: grpc_health_probe -addr=:50051, curl http://localhost:8081/health, --port=9000.
+const EXEC_PORT = /(?:-addr(?:ess)?=|--?port[= ]|(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])?:)(\d{2,5})\b/;
+// An HTTP/1 request the port does not answer in HTTP: the server closes (EOF) or resets the connection.
+const CLOSED_ON_HTTP = /: EOF\s*$|: EOF\b|read: connection reset by peer/m;
 const TIMEOUT = /Client\.Timeout exceeded|context deadline exceeded|timeout: failed to connect|i\/o timeout|timed out/i;
 const NOT_FOUND_STATUS = /statuscode: 404\b/;
 
@@ -86,6 +90,14 @@ export function listenPort(c: ContainerCtx): { port: string; line: string; all: 
   return flag ? { ...flag, all: [flag.port] } : undefined;
 }
 
+/** An exec probe's command with its port replaced (other handlers are rewritten by handlerYaml itself). */
+function withExecPort(spec: Spec, from: string, to: string): Spec {
+  const exec = obj(spec?.exec);
+  if (!spec || !Array.isArray(exec.command)) return spec;
+  const re = new RegExp(`([:=\\s])${from}\\b`);
+  return { ...spec, exec: { ...exec, command: exec.command.map((a) => str(a).replace(re, `$1${to}`)) } };
+}
+
 function handlerYaml(spec: Spec, indent: string, port: string, kind: 'http' | 'grpc' | 'tcp' = 'http'): string {
   const http = obj(spec?.httpGet);
   const exec = obj(spec?.exec);
@@ -120,11 +132,27 @@ export interface ProbeFacts {
 }
 
 /** The port the probe should use instead, with the reason, when the evidence shows it aims at the wrong one. */
+/** The one port an exec probe's command names, if it names one. */
+function execPort(spec: Spec): string | undefined {
+  const exec = obj(spec?.exec);
+  if (!Array.isArray(exec.command)) return undefined;
+  const found = new Set(exec.command.map(str).map((a) => EXEC_PORT.exec(a)?.[1]).filter((p): p is string => p !== undefined));
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
 function wrongPort(c: ContainerCtx, f: ProbeFacts): { from: string; to: string; why: string } | undefined {
   const declared = probePort(c, f.spec);
+  // An exec probe names its port in its command; only what the app says it serves (not the declared ports, which
+  // often leave out a gRPC or admin port) proves it wrong.
+  const viaExec = declared === undefined ? execPort(f.spec) : undefined;
+  if (viaExec !== undefined && !f.messages.some((m) => /connection refused/.test(m))) {
+    const listen = listenPort(c);
+    if (!listen || listen.all.includes(viaExec)) return undefined;
+    return { from: viaExec, to: listen.port, why: `the app serves on ${listen.port} ("${listen.line.slice(0, 100)}")` };
+  }
   const refused = f.messages.map((m) => REFUSED_PORT_RE.exec(m)).find((m) => m !== null);
   const refusedPort = refused ? (refused[1] ?? refused[2]) : undefined;
-  const from = refusedPort ?? (declared?.number !== undefined ? String(declared.number) : declared?.written);
+  const from = refusedPort ?? viaExec ?? (declared?.number !== undefined ? String(declared.number) : declared?.written);
   if (from === undefined) return undefined;
   const listen = listenPort(c);
   // The app does serve the refused port (it logs so): it was not up yet, a timing problem, not a wrong port.
@@ -159,7 +187,7 @@ export function probeAdvice(c: ContainerCtx, f: ProbeFacts): ProbeAdvice {
     return {
       fixKind: 'probe-port',
       summary: `Point the ${probe} probe of ${c.name} at port ${mismatch.to}: it checks port ${mismatch.from}, but ${mismatch.why}; or make the app listen on ${mismatch.from}.`,
-      snippet: `${probe}Probe:\n${handlerYaml(spec, '  ', mismatch.to)}${timingLines(spec, '  ', {})}`,
+      snippet: `${probe}Probe:\n${handlerYaml(withExecPort(spec, mismatch.from, mismatch.to), '  ', mismatch.to)}${timingLines(spec, '  ', {})}`,
     };
   }
   if (isHttp && TLS_BYTES.test(all) && str(obj(spec?.httpGet).scheme).toUpperCase() !== 'HTTPS') {
@@ -174,6 +202,13 @@ export function probeAdvice(c: ContainerCtx, f: ProbeFacts): ProbeAdvice {
       fixKind: 'probe-protocol',
       summary: `The ${probe} probe of ${c.name} sends HTTP/1 to port ${portText}, which speaks gRPC (HTTP/2)${MALFORMED_HTTP.test(all) ? ': the kubelet reads a malformed HTTP response' : ''}. Use a grpc probe (Kubernetes ≥ 1.24, when the app implements grpc.health.v1) or a tcpSocket probe on that port instead of httpGet.`,
       snippet: `${probe}Probe:\n${handlerYaml(spec, '  ', portText, 'grpc')}${timingLines(spec, '  ', {})}\n# or, without the gRPC health service:\n# ${probe}Probe:\n#   tcpSocket:\n#     port: ${portText}`,
+    };
+  }
+  if (isHttp && CLOSED_ON_HTTP.test(all) && !TIMEOUT.test(all) && !/connection refused/.test(all)) {
+    return {
+      fixKind: 'probe-protocol',
+      summary: `The ${probe} probe of ${c.name} sends HTTP/1 to port ${portText}, which closes the connection instead of answering (EOF or reset): the port speaks another protocol (TLS, gRPC, Thrift, a database). Use scheme HTTPS if it serves TLS, a grpc probe for gRPC, else a tcpSocket probe on that port.`,
+      snippet: `${probe}Probe:\n${handlerYaml(spec, '  ', portText, 'tcp')}${timingLines(spec, '  ', {})}`,
     };
   }
   if (NO_GRPC_HEALTH.test(all)) {
