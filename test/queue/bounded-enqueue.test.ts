@@ -10,21 +10,12 @@ import { startDiagnosisWorker } from '../../src/queue/worker.ts';
 import { EnqueueRefusedError, refusalKey } from '../../src/queue/bounded-enqueue.ts';
 import { PRODUCER_OPTIONS } from '../../src/redis/connect.ts';
 import { diagnosisQueueName, type DiagnosisJobData } from '../../src/queue/types.ts';
+import { until } from '../support/wait.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
-
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const job = (n: number): DiagnosisJobData => ({ v: 1, cluster: 'c1', target: { text: `ns/pod-${n}` }, origin: 'slash-command', reply: { channel: 'C1' }, requestedAt: new Date().toISOString() });
 

@@ -1,7 +1,7 @@
 // A worker process for the Redis fault tests: the bot's real worker (src/queue/worker.ts, with its lock
 // and stall settings) over the bot's real connection code (src/redis/connect.ts), running a job that
 // holds for JOB_MS (so a kill lands mid-job). It prints one line per event: `started <id>`,
-// `completed <id>`, `error <message>`; the test reads them.
+// `target <id> <target text>`, `completed <id>`, `error <message>`; the test reads them.
 //   node test/support/queue-worker-process.ts  with QUEUE_CLUSTER, REDIS_PREFIX, JOB_MS and REDIS_* env.
 import { loadConfig } from '../../src/config.ts';
 import { connectRedis } from '../../src/redis/connect.ts';
@@ -17,6 +17,7 @@ const worker = startDiagnosisWorker(
   env.QUEUE_CLUSTER ?? 'faults',
   async (job) => {
     say(`started ${job.id ?? '?'}`);
+    say(`target ${job.id ?? '?'} ${job.data.target.text}`);
     // The job's own work: a timer, as a diagnosis waits on the apiserver and Slack.
     await new Promise((resolve) => setTimeout(resolve, jobMs));
     return { ok: true };
