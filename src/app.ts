@@ -10,7 +10,7 @@ import type { JobRouter } from './queue/queues.ts';
 import { closeServer, createRouteServer, healthRoutes, listen, type ReadinessCheck, type Route } from './server/routes.ts';
 import { createSlackIntakeServer, failRequest } from './server/slack-intake.ts';
 import { recordUnexpectedError } from './server/unexpected-errors.ts';
-import { registerSlackHandlers, type ListenerRegistry } from '../handlers/index.ts';
+import { registerSlackHandlers, SLASH_COMMAND, type ListenerRegistry } from '../handlers/index.ts';
 import type { Policy } from './auth/policy.ts';
 import type { PrincipalLookup } from './auth/principal.ts';
 import type { FeedbackService } from './feedback/service.ts';
@@ -122,6 +122,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     path: SLACK_EVENTS_PATH,
     boltListener: receiver.requestListener,
     routes,
+    commands: [SLASH_COMMAND],
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.log === undefined ? {} : { log: deps.log }),
   });

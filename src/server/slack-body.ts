@@ -43,8 +43,11 @@ const urlVerification = z.looseObject({ type: z.literal('url_verification'), cha
 export type SlackBodyVerdict = { ok: true } | { ok: false; reason: string };
 
 /** Form fields of a request without `payload`: a slash command, every field a single string. */
-export function checkSlashCommand(fields: Record<string, unknown>): SlackBodyVerdict {
-  return slashCommand.safeParse(fields).success ? { ok: true } : { ok: false, reason: 'a form body without payload must be a slash command' };
+export function checkSlashCommand(fields: Record<string, unknown>, commands?: readonly string[]): SlackBodyVerdict {
+  if (!slashCommand.safeParse(fields).success) return { ok: false, reason: 'a form body without payload must be a slash command' };
+  // A command nobody listens to would sit 3 s in Bolt before its 404: refused at once instead.
+  if (commands !== undefined && !commands.includes(String(fields.command))) return { ok: false, reason: 'a slash command this app does not handle' };
+  return { ok: true };
 }
 
 /** A JSON body or `payload` field: a block_actions payload or the URL verification. */

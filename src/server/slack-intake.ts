@@ -44,7 +44,7 @@ export function verifySlackSignature(secret: string, headers: { timestamp: strin
  * the shapes Bolt takes for granted (src/server/slack-body.ts). Anything else would either throw inside
  * Bolt or be held 3 s as an event nobody listens to; it is refused at once with 400.
  */
-export function judgeSlackRequest(secret: string, req: Pick<IncomingMessage, 'headers'>, body: string, nowMs: number): IntakeVerdict {
+export function judgeSlackRequest(secret: string, req: Pick<IncomingMessage, 'headers'>, body: string, nowMs: number, commands?: readonly string[]): IntakeVerdict {
   const form = req.headers['content-type'] === 'application/x-www-form-urlencoded';
   const fields = form ? parseQuery(body) : undefined;
   // Slack's unsigned SSL probe; Bolt answers it without verification and so do we (nothing is dispatched).
@@ -53,7 +53,7 @@ export function judgeSlackRequest(secret: string, req: Pick<IncomingMessage, 'he
   if (problem !== undefined) return { ok: false, status: 401, reason: problem };
   if (fields !== undefined) {
     const { payload } = fields;
-    const shape = payload === undefined ? checkSlashCommand(fields) : typeof payload === 'string' ? checkSlackJson(payload) : { ok: false as const, reason: 'payload given more than once' };
+    const shape = payload === undefined ? checkSlashCommand(fields, commands) : typeof payload === 'string' ? checkSlackJson(payload) : { ok: false as const, reason: 'payload given more than once' };
     return shape.ok ? { ok: true, kind: 'event' } : { ok: false, status: 400, reason: shape.reason };
   }
   const shape = checkSlackJson(body);
@@ -67,6 +67,8 @@ export interface SlackIntakeOptions {
   /** Bolt's HTTPReceiver request listener; it gets the request with its body already buffered. */
   boltListener: (req: IncomingMessage, res: ServerResponse) => void;
   routes: Route[];
+  /** The slash commands the app listens to; any other is refused with 400 before Bolt. */
+  commands?: readonly string[];
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
 }
@@ -97,7 +99,7 @@ async function intake(options: SlackIntakeOptions, req: IncomingMessage, res: Se
     answer(res, 413);
     return;
   }
-  const verdict = judgeSlackRequest(options.signingSecret, req, raw.toString('utf8'), (options.now?.() ?? new Date()).getTime());
+  const verdict = judgeSlackRequest(options.signingSecret, req, raw.toString('utf8'), (options.now?.() ?? new Date()).getTime(), options.commands);
   if (!verdict.ok) {
     options.log?.(`request ${requestIdOf(req)} to ${options.path} refused (${verdict.status}): ${verdict.reason}`);
     answer(res, verdict.status);

@@ -57,6 +57,8 @@ describe('Slack intake, real server process', () => {
     for (const body of fixed) expect((await signedJson(body)).status, body).toBe(400);
     const forms = ['payload=null', 'payload=42', 'payload=%5B%5D', 'payload=%22x%22', 'payload=a&payload=b', 'payload=%7B%7D', `payload=${encodeURIComponent(JSON.stringify(JSON.stringify({ type: 'block_actions' })))}`, 'x=1', ''];
     for (const body of forms) expect((await postSigned(url, SECRET, body)).status, body).toBe(400);
+    // A slash command the app does not listen to: refused at once, not held 3 s by Bolt before a 404.
+    expect((await postSigned(url, SECRET, slashCommandBody({ text: 'x', command: '/other', responseUrl: slack.responseUrl(uniqueName('r')) }))).status).toBe(400);
     const shapeless = `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', actions: [{ value: 'x'.repeat(300_000) }] }))}`;
     expect((await postSigned(url, SECRET, shapeless)).status).toBe(400);
     const huge = blockActionBody({ actionId: 'crashloop_diagnose', value: 'x'.repeat(300_000), responseUrl: slack.responseUrl(uniqueName('r')) });
