@@ -17,7 +17,8 @@ const worker = startDiagnosisWorker(
   env.QUEUE_CLUSTER ?? 'faults',
   async (job) => {
     say(`started ${job.id ?? '?'}`);
-    say(`target ${job.id ?? '?'} ${job.data.target.text}`);
+    // Some tests queue bare data ({ n }) without a target.
+    say(`target ${job.id ?? '?'} ${(job.data as { target?: { text?: string } }).target?.text ?? '-'}`);
     // The job's own work: a timer, as a diagnosis waits on the apiserver and Slack.
     await new Promise((resolve) => setTimeout(resolve, jobMs));
     return { ok: true };
