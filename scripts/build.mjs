@@ -64,6 +64,31 @@ function namesUsed() {
   return names;
 }
 
+/**
+ * undici (a megabyte of code) is named by client-node's config.js (fetch dispatchers) and by Bolt's Socket
+ * Mode client (its WebSocket). Our Kubernetes reads and writes go through node:https
+ * (src/cluster/actions/kube-rest.ts) and Slack over HTTP never opens a socket, so undici is loaded from
+ * node_modules on first use only: each name is a stand-in that builds, calls or instanceof-checks the real one.
+ */
+const UNDICI_NAMES = ['Agent', 'ProxyAgent', 'WebSocket', 'ErrorEvent', 'MessageEvent', 'CloseEvent'];
+const UNDICI_FUNCTIONS = ['fetch', 'buildConnector', 'ping'];
+const LAZY_UNDICI = `import { createRequire } from 'node:module';
+let real;
+const load = () => (real ??= createRequire(import.meta.url)('undici'));
+const lazyClass = (name) => {
+  function Lazy(...args) { return new (load()[name])(...args); }
+  Object.defineProperty(Lazy, Symbol.hasInstance, { value: (x) => x instanceof load()[name] });
+  return Lazy;
+};
+${UNDICI_NAMES.map((n) => `export const ${n} = lazyClass('${n}');`).join('\n')}
+${UNDICI_FUNCTIONS.map((n) => `export function ${n}(...args) { return load().${n}(...args); }`).join('\n')}
+`;
+const lazyUndici = {
+  name: 'lazy-undici',
+  resolveId: (source) => (source === 'undici' ? '\0lazy-undici' : null),
+  load: (id) => (id === '\0lazy-undici' ? LAZY_UNDICI : null),
+};
+
 const vendored = {};
 try {
   const { build } = await import('rolldown');
@@ -83,6 +108,10 @@ try {
     platform: 'node',
     logLevel: 'silent',
     external: EXTERNAL,
+    plugins: [lazyUndici],
+    // client-node's modules only define classes and functions: declared free of side effects, the ~900
+    // generated models and API groups its barrel files re-export drop out unless something uses them.
+    treeshake: { moduleSideEffects: (id) => !id.includes('/@kubernetes/client-node/') },
     // One-byte source strings: V8 keeps every module's source in the heap, twice the size when it is not ASCII.
     output: {
       dir: fileURLToPath(vendorDir),

@@ -1,11 +1,13 @@
-// The only code that talks to Kubernetes: a ClusterGateway over @kubernetes/client-node.
-// Every call gets the caller's AbortSignal combined with a per-call timeout, and every failure is
-// mapped to a ClusterError (see errors.ts).
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Observable, VersionApi } from './client-node.ts';
-import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/client-node';
+// The only code that reads Kubernetes: a ClusterGateway over client-node's KubeConfig (credentials, TLS,
+// exec and OIDC logins) and raw JSON GETs (./actions/kube-rest.ts, shared with the write side). The typed
+// API classes are not used: with them comes the generated client (~900 models and every API group), whose
+// loading was most of a `crashloop diagnose` (docs/benchmarks.md). Every call gets the caller's
+// AbortSignal combined with a per-call timeout, and every failure is mapped to a ClusterError (errors.ts).
+import { KubeConfig } from './client-node.ts';
+import type { CoreV1Event, V1ControllerRevision, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { ClusterError } from './types.ts';
 import type { ClusterGateway, ListOptions, LogOptions, Workload, WorkloadKind } from './types.ts';
-import { toClusterError } from './errors.ts';
+import { KubeRest } from './actions/kube-rest.ts';
 import { hasControlCharacter, nameProblem, type NameKind } from './names.ts';
 
 export interface KubeGatewayOptions {
@@ -87,153 +89,116 @@ export function clusterNameOf(kc: KubeConfig, explicit?: string): string {
   return context === undefined || context === '' || SYNTHETIC_CONTEXTS.has(context) ? 'in-cluster' : context;
 }
 
-function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
-  return {
-    pre: (request) => {
-      request.setSignal(signal);
-      return new Observable(Promise.resolve(request));
-    },
-    post: (response) => new Observable(Promise.resolve(response)),
-  };
-}
-
 export function labelSelectorOf(workload: Workload): string | undefined {
   const labels = workload.spec?.selector?.matchLabels;
   if (!labels) return undefined;
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
+/** Where each kind of workload lives in the API. */
+const WORKLOAD_PATHS: Record<WorkloadKind, { group: string; plural: string }> = {
+  Deployment: { group: '/apis/apps/v1', plural: 'deployments' },
+  StatefulSet: { group: '/apis/apps/v1', plural: 'statefulsets' },
+  DaemonSet: { group: '/apis/apps/v1', plural: 'daemonsets' },
+  ReplicaSet: { group: '/apis/apps/v1', plural: 'replicasets' },
+  Job: { group: '/apis/batch/v1', plural: 'jobs' },
+};
+
+const seg = encodeURIComponent;
+
+/** `<group>/namespaces/<ns>/<plural>` or, without a namespace, `<group>/<plural>` (all namespaces). */
+function collection(group: string, plural: string, namespace: string | undefined): string {
+  return namespace === undefined || namespace === '' ? `${group}/${plural}` : `${group}/namespaces/${seg(namespace)}/${plural}`;
+}
+
 export class KubeGateway implements ClusterGateway {
   readonly cluster: string;
-  private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly batch: BatchV1Api;
-  private readonly version: VersionApi;
+  private readonly rest: KubeRest;
   private readonly timeoutMs: number;
 
   constructor(kc: KubeConfig, options: { timeoutMs?: number; clusterName?: string } = {}) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
-    this.version = kc.makeApiClient(VersionApi);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.cluster = clusterNameOf(kc, options.clusterName);
+    this.rest = new KubeRest(kc, { cluster: this.cluster, timeoutMs: this.timeoutMs });
   }
 
   /**
-   * Runs one API call with the caller's signal plus the per-call timeout, mapping failures. The names
-   * and selectors it will carry are checked first: nothing invalid reaches the API server (BAD_REQUEST,
-   * not retried).
+   * One GET with the caller's signal plus the per-call timeout, failures mapped by KubeRest. The names and
+   * selectors it will carry are checked first: nothing invalid reaches the API server (BAD_REQUEST, not
+   * retried).
    */
-  private async call<T>(what: string, signal: AbortSignal | undefined, run: (options: ConfigurationOptions) => Promise<T>, names: NameCheck[] = []): Promise<T> {
+  private get<T>(what: string, path: string, signal: AbortSignal | undefined, names: NameCheck[] = [], query: Record<string, string | undefined> = {}): Promise<T> {
+    return this.checked(names, () => this.rest.call({ method: 'GET', path, query, what, ...(signal === undefined ? {} : { signal }) }) as Promise<T>);
+  }
+
+  private async checked<T>(names: NameCheck[], run: () => Promise<T>): Promise<T> {
     for (const [kind, value] of names) {
       if (value === undefined) continue;
       const problem = kind === 'selector' ? selectorProblem(value) : nameProblem(kind, value);
       if (problem !== undefined) throw new ClusterError('BAD_REQUEST', problem);
     }
-    if (signal?.aborted) throw toClusterError(signal.reason, { what, cluster: this.cluster, aborted: true });
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      return await run({ middleware: [signalMiddleware(combined)], middlewareMergeStrategy: 'append' });
-    } catch (err) {
-      throw toClusterError(err, { what, cluster: this.cluster, aborted: signal?.aborted === true, timeoutMs: this.timeoutMs });
-    }
+    return run();
+  }
+
+  private async list<T>(what: string, path: string, signal: AbortSignal | undefined, names: NameCheck[], options: ListOptions = {}): Promise<T[]> {
+    const list = await this.get<{ items?: T[] } | null>(what, path, signal, [...names, ['selector', options.labelSelector], ['selector', options.fieldSelector]], {
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+    });
+    return list?.items ?? [];
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
-    await this.call('the API server version', signal, (o) => this.version.getCode(o));
+    await this.get('the API server version', '/version', signal);
   }
 
-  getPod(namespace: string, name: string, signal?: AbortSignal) {
-    return this.call(`pod ${namespace}/${name}`, signal, (o) => this.core.readNamespacedPod({ name, namespace }, o), [['namespace', namespace], ['object', name]]);
+  getPod(namespace: string, name: string, signal?: AbortSignal): Promise<V1Pod> {
+    return this.get(`pod ${namespace}/${name}`, `/api/v1/namespaces/${seg(namespace)}/pods/${seg(name)}`, signal, [['namespace', namespace], ['object', name]]);
   }
 
-  async listPods(namespace: string | undefined, options: ListOptions = {}, signal?: AbortSignal) {
+  listPods(namespace: string | undefined, options: ListOptions = {}, signal?: AbortSignal): Promise<V1Pod[]> {
     const what = namespace ? `pods in namespace ${namespace}` : 'pods in all namespaces';
-    const list = await this.call(what, signal, (o) =>
-      namespace ? this.core.listNamespacedPod({ namespace, ...options }, o) : this.core.listPodForAllNamespaces({ ...options }, o),
-      [['namespace', namespace], ['selector', options.fieldSelector], ['selector', options.labelSelector]],
-    );
-    return list.items;
+    return this.list(what, collection('/api/v1', 'pods', namespace), signal, [['namespace', namespace]], options);
   }
 
-  async listEvents(namespace: string, involvedObjectName: string, signal?: AbortSignal) {
+  listEvents(namespace: string, involvedObjectName: string, signal?: AbortSignal): Promise<CoreV1Event[]> {
     const fieldSelector = `involvedObject.name=${involvedObjectName},involvedObject.namespace=${namespace}`;
-    const list = await this.call(`events of ${namespace}/${involvedObjectName}`, signal, (o) => this.core.listNamespacedEvent({ namespace, fieldSelector }, o), [
-      ['namespace', namespace],
-      ['object', involvedObjectName],
-    ]);
-    return list.items;
+    return this.list(`events of ${namespace}/${involvedObjectName}`, collection('/api/v1', 'events', namespace), signal, [['namespace', namespace], ['object', involvedObjectName]], { fieldSelector });
   }
 
-  readLogs(namespace: string, pod: string, container: string, options: LogOptions, signal?: AbortSignal) {
+  readLogs(namespace: string, pod: string, container: string, options: LogOptions, signal?: AbortSignal): Promise<string> {
     const what = `${options.previous ? 'previous ' : ''}logs of container ${container} in pod ${namespace}/${pod}`;
-    return this.call(what, signal, (o) =>
-      this.core.readNamespacedPodLog(
-        { name: pod, namespace, container, previous: options.previous, tailLines: options.tailLines, limitBytes: options.limitBytes },
-        o,
-      ),
-      [['namespace', namespace], ['object', pod], ['container', container]],
+    const query = {
+      container,
+      ...(options.previous ? { previous: 'true' } : {}),
+      ...(options.tailLines === undefined ? {} : { tailLines: String(options.tailLines) }),
+      ...(options.limitBytes === undefined ? {} : { limitBytes: String(options.limitBytes) }),
+    };
+    return this.checked([['namespace', namespace], ['object', pod], ['container', container]], () =>
+      this.rest.callText({ method: 'GET', path: `/api/v1/namespaces/${seg(namespace)}/pods/${seg(pod)}/log`, query, what, ...(signal === undefined ? {} : { signal }) }),
     );
   }
 
   getWorkload(namespace: string, kind: WorkloadKind, name: string, signal?: AbortSignal): Promise<Workload> {
-    const what = `${kind} ${namespace}/${name}`;
-    const params = { name, namespace };
-    const checks: NameCheck[] = [['namespace', namespace], ['object', name]];
-    switch (kind) {
-      case 'Deployment':
-        return this.call(what, signal, (o) => this.apps.readNamespacedDeployment(params, o), checks);
-      case 'StatefulSet':
-        return this.call(what, signal, (o) => this.apps.readNamespacedStatefulSet(params, o), checks);
-      case 'DaemonSet':
-        return this.call(what, signal, (o) => this.apps.readNamespacedDaemonSet(params, o), checks);
-      case 'ReplicaSet':
-        return this.call(what, signal, (o) => this.apps.readNamespacedReplicaSet(params, o), checks);
-      case 'Job':
-        return this.call(what, signal, (o) => this.batch.readNamespacedJob(params, o), checks);
-    }
+    const { group, plural } = WORKLOAD_PATHS[kind];
+    return this.get(`${kind} ${namespace}/${name}`, `${collection(group, plural, namespace)}/${seg(name)}`, signal, [['namespace', namespace], ['object', name]]);
   }
 
-  async listWorkloads(namespace: string | undefined, kind: WorkloadKind, signal?: AbortSignal): Promise<Workload[]> {
-    const what = `${kind}s in ${namespace ? `namespace ${namespace}` : 'all namespaces'}`;
-    const items = await this.call(what, signal, async (o): Promise<Workload[]> => {
-      switch (kind) {
-        case 'Deployment':
-          return (namespace ? await this.apps.listNamespacedDeployment({ namespace }, o) : await this.apps.listDeploymentForAllNamespaces({}, o)).items;
-        case 'StatefulSet':
-          return (namespace ? await this.apps.listNamespacedStatefulSet({ namespace }, o) : await this.apps.listStatefulSetForAllNamespaces({}, o)).items;
-        case 'DaemonSet':
-          return (namespace ? await this.apps.listNamespacedDaemonSet({ namespace }, o) : await this.apps.listDaemonSetForAllNamespaces({}, o)).items;
-        case 'ReplicaSet':
-          return (namespace ? await this.apps.listNamespacedReplicaSet({ namespace }, o) : await this.apps.listReplicaSetForAllNamespaces({}, o)).items;
-        case 'Job':
-          return (namespace ? await this.batch.listNamespacedJob({ namespace }, o) : await this.batch.listJobForAllNamespaces({}, o)).items;
-      }
-    }, [['namespace', namespace]]);
-    return items;
+  listWorkloads(namespace: string | undefined, kind: WorkloadKind, signal?: AbortSignal): Promise<Workload[]> {
+    const { group, plural } = WORKLOAD_PATHS[kind];
+    return this.list(`${kind}s in ${namespace ? `namespace ${namespace}` : 'all namespaces'}`, collection(group, plural, namespace), signal, [['namespace', namespace]]);
   }
 
-  async listReplicaSets(namespace: string, options: ListOptions = {}, signal?: AbortSignal) {
-    const list = await this.call(`ReplicaSets in namespace ${namespace}`, signal, (o) => this.apps.listNamespacedReplicaSet({ namespace, ...options }, o), [
-      ['namespace', namespace],
-      ['selector', options.labelSelector],
-      ['selector', options.fieldSelector],
-    ]);
-    return list.items;
+  listReplicaSets(namespace: string, options: ListOptions = {}, signal?: AbortSignal): Promise<V1ReplicaSet[]> {
+    return this.list(`ReplicaSets in namespace ${namespace}`, collection('/apis/apps/v1', 'replicasets', namespace), signal, [['namespace', namespace]], options);
   }
 
-  async listControllerRevisions(namespace: string, options: ListOptions = {}, signal?: AbortSignal) {
-    const list = await this.call(`ControllerRevisions in namespace ${namespace}`, signal, (o) =>
-      this.apps.listNamespacedControllerRevision({ namespace, ...options }, o),
-      [['namespace', namespace], ['selector', options.labelSelector], ['selector', options.fieldSelector]],
-    );
-    return list.items;
+  listControllerRevisions(namespace: string, options: ListOptions = {}, signal?: AbortSignal): Promise<V1ControllerRevision[]> {
+    return this.list(`ControllerRevisions in namespace ${namespace}`, collection('/apis/apps/v1', 'controllerrevisions', namespace), signal, [['namespace', namespace]], options);
   }
 
-  getNode(name: string, signal?: AbortSignal) {
-    return this.call(`node ${name}`, signal, (o) => this.core.readNode({ name }, o), [['object', name]]);
+  getNode(name: string, signal?: AbortSignal): Promise<V1Node> {
+    return this.get(`node ${name}`, `/api/v1/nodes/${seg(name)}`, signal, [['object', name]]);
   }
 }
 

@@ -1,8 +1,8 @@
 // A minimal raw-JSON REST client over a KubeConfig. The write side needs the API server's JSON as is:
 // the typed client models drop fields they do not know and turn timestamps into Dates, which would make a
 // restored template differ from kubectl's. Credentials and TLS come from client-node's KubeConfig.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { toClusterError } from '../errors.ts';
 import { ClusterError } from '../types.ts';
@@ -37,6 +37,23 @@ class HttpStatusError extends Error {
     this.code = code;
     this.body = body;
   }
+}
+
+/**
+ * client-node's agent for a cluster (its TLS settings, cached per KubeConfig) opens a connection per
+ * request; a diagnosis makes five to ten reads. The same settings with keep-alive reuse one TLS session.
+ * Proxy agents are left as they are.
+ */
+const keepAliveAgents = new WeakMap<object, HttpAgent>();
+function keepAlive(agent: RequestOptions['agent']): RequestOptions['agent'] {
+  if (agent === undefined || agent === null || typeof agent === 'boolean' || (agent.constructor !== HttpsAgent && agent.constructor !== HttpAgent)) return agent;
+  let reused = keepAliveAgents.get(agent);
+  if (reused === undefined) {
+    const options = (agent as HttpAgent & { options?: Record<string, unknown> }).options ?? {};
+    reused = agent.constructor === HttpsAgent ? new HttpsAgent({ ...options, keepAlive: true }) : new HttpAgent({ ...options, keepAlive: true });
+    keepAliveAgents.set(agent, reused);
+  }
+  return reused;
 }
 
 export interface Impersonation {
@@ -77,6 +94,7 @@ export class KubeRest {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const options: RequestOptions = { method: req.method, headers: { Accept: 'application/json' } };
     await this.kubeConfig.applyToHTTPSOptions(options);
+    options.agent = keepAlive(options.agent);
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(options.headers ?? {})) if (typeof v === 'string') headers[k] = v;
