@@ -1,8 +1,12 @@
 // `/crashloop …`: parse, authorize, queue the job for the cluster's worker (bounded), then ack with an
-// ephemeral answer that says what happened: queued (it runs once) or refused (it never runs).
+// ephemeral answer that says what happened: queued (it runs once) or refused (it never runs), where the
+// report will appear (this channel, or the open incident's message, linked) and, when the cluster's
+// queue has no live worker, that it waits for one.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand } from '../src/slack/command.ts';
-import { diagnosingMessage, helpMessage, queueUnavailableMessage } from '../src/slack/render/messages.ts';
+import { diagnosingMessage, helpMessage, queueUnavailableMessage, type IncidentLocation } from '../src/slack/render/messages.ts';
+import type { Presence } from '../src/queue/worker-presence.ts';
+import { ackContext } from '../src/slack/report-location.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import type { DiagnosisJobData } from '../src/queue/types.ts';
 import { fallbackText } from '../src/slack/mrkdwn.ts';
@@ -18,6 +22,10 @@ export interface CrashloopCommandDeps {
   principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
+  /** Whether the cluster's queue has a live worker (src/queue/worker-presence.ts). */
+  presence?: (cluster: string) => Promise<Presence>;
+  /** The open incident a report about namespace/name would update (src/slack/report-location.ts). */
+  locate?: (cluster: string, namespace: string, name: string) => Promise<IncidentLocation | undefined>;
 }
 
 export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
@@ -62,6 +70,7 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
     // Queue first, then answer once with what happened: the router answers within its bound (2 s, inside
     // Slack's 3 s), and a refused job never runs (src/queue/bounded-enqueue.ts). No "diagnosing…" for a
     // job that will not run, no "try again" for one that will.
+    const context = ackContext(deps, parsed.cluster, parsed.kind === 'diagnose' ? targetOf(parsed.target) : {});
     try {
       await deps.router.enqueue(data);
     } catch (error) {
@@ -70,9 +79,18 @@ export function createCrashloopCommandHandler(deps: CrashloopCommandDeps) {
       await ack({ response_type: 'ephemeral', text: refused.text, blocks: refused.blocks });
       return;
     }
-    const diagnosing = diagnosingMessage(target, parsed.cluster);
+    const diagnosing = diagnosingMessage(target, parsed.cluster, await context);
     await ack({ response_type: 'ephemeral', text: diagnosing.text, blocks: diagnosing.blocks });
   };
+}
+
+function targetOf(target: { text: string; namespace?: string }): { namespace?: string; name?: string } {
+  try {
+    const parsed = parseTarget(target.text, target.namespace);
+    return { ...(parsed.namespace === undefined ? {} : { namespace: parsed.namespace }), name: parsed.name };
+  } catch {
+    return {};
+  }
 }
 
 function namespaceOf(target: { text: string; namespace?: string }): string | undefined {

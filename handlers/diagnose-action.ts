@@ -10,6 +10,7 @@ import { parseButtonClick } from '../src/slack/action-request.ts';
 import type { JobRouter } from '../src/queue/queues.ts';
 import { withTimeout } from '../src/queue/with-timeout.ts';
 import { badClickMessage, diagnosingMessage, expiredMessage, queueUnavailableMessage } from '../src/slack/render/messages.ts';
+import { ackContext, type AckLookups } from '../src/slack/report-location.ts';
 
 export interface DiagnoseActionDeps {
   router: Pick<JobRouter, 'enqueue'>;
@@ -19,6 +20,9 @@ export interface DiagnoseActionDeps {
   principal?: PrincipalLookup;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
+  /** What the ack says besides "queued": the cluster's worker presence, the open incident (src/slack/report-location.ts). */
+  presence?: AckLookups['presence'];
+  locate?: AckLookups['locate'];
   /** How long loading the button state may take before the user is told it failed (default 5 s); the router bounds the enqueue. */
   enqueueTimeoutMs?: number;
 }
@@ -65,7 +69,8 @@ export function createDiagnoseActionHandler(deps: DiagnoseActionDeps) {
           requestedBy: request.user.id,
           requestedAt: now().toISOString(),
         });
-      await say(diagnosingMessage(target, state.cluster).text);
+      const answer = diagnosingMessage(target, state.cluster, await ackContext(deps, state.cluster, { namespace: state.namespace, name: state.pod }));
+      await respond({ response_type: 'ephemeral', replace_original: false, text: answer.text, blocks: answer.blocks });
     } catch (error) {
       deps.log?.('could not queue a diagnosis from the Diagnose button', error);
       await say(queueUnavailableMessage().text);

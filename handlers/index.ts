@@ -13,6 +13,7 @@ import { createFeedbackOpenHandler } from './feedback-open.ts';
 import { createFeedbackSubmitHandler } from './feedback-submit.ts';
 import type { FeedbackService } from '../src/feedback/service.ts';
 import { FEEDBACK_ACTION_ID, FEEDBACK_VIEW_ID } from '../src/feedback/types.ts';
+import type { AckLookups } from '../src/slack/report-location.ts';
 
 export interface SlackHandlerDeps {
   router: Pick<JobRouter, 'enqueue' | 'clusters'>;
@@ -26,6 +27,8 @@ export interface SlackHandlerDeps {
   log?: (message: string, error?: unknown) => void;
   /** The "Wrong diagnosis?" loop (docs/feedback.md); without it the button has no listener. */
   feedback?: FeedbackService;
+  /** What the acks of /crashloop and Diagnose say besides "queued": worker presence, the open incident. */
+  ack?: AckLookups;
 }
 
 /** The subset of Bolt's App the listeners need; a recorder in tests. */
@@ -43,12 +46,13 @@ export function registerSlackHandlers(app: ListenerRegistry, deps: SlackHandlerD
   const common = deps.log === undefined ? {} : { log: deps.log };
   const nowDep = deps.now === undefined ? {} : { now: deps.now };
   const auth = { ...(deps.policy === undefined ? {} : { policy: deps.policy }), ...(deps.principal === undefined ? {} : { principal: deps.principal }) };
-  app.command(SLASH_COMMAND, createCrashloopCommandHandler({ router: deps.router, ...auth, ...nowDep, ...common }));
+  const ack = { ...(deps.ack?.presence === undefined ? {} : { presence: deps.ack.presence }), ...(deps.ack?.locate === undefined ? {} : { locate: deps.ack.locate }) };
+  app.command(SLASH_COMMAND, createCrashloopCommandHandler({ router: deps.router, ...auth, ...ack, ...nowDep, ...common }));
   const registered: ActionId[] = [];
   for (const actionId of Object.values(ACTION_IDS)) {
     const listener =
       actionId === ACTION_IDS.diagnose
-        ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...auth, ...nowDep, ...common })
+        ? createDiagnoseActionHandler({ router: deps.router, states: deps.states, ...auth, ...ack, ...nowDep, ...common })
         : createReportActionHandler(actionId, { executor: deps.executor, poster: deps.poster, ...common });
     app.action({ type: 'block_actions', action_id: actionId }, listener);
     registered.push(actionId);

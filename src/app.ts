@@ -14,6 +14,7 @@ import { registerSlackHandlers, SLASH_COMMAND, type ListenerRegistry } from '../
 import type { Policy } from './auth/policy.ts';
 import type { PrincipalLookup } from './auth/principal.ts';
 import type { FeedbackService } from './feedback/service.ts';
+import type { AckLookups } from './slack/report-location.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -30,6 +31,10 @@ export interface SlackAppDeps {
   /** Extra routes on the same port, e.g. POST /alertmanager. */
   routes?: Route[];
   readiness?: ReadinessCheck[];
+  /** Extra /readyz fields that are status, never detail (e.g. each cluster's worker presence). */
+  readyDetails?: () => Promise<Record<string, unknown>>;
+  /** What the acks say besides "queued" (worker presence, the open incident). */
+  ack?: AckLookups;
   now?: () => Date;
   log?: (message: string, error?: unknown) => void;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -58,7 +63,7 @@ function boltLogLevel(level: SlackAppDeps['logLevel']) {
 
 /** Starts the Slack app on `port` (0 = a free port) and returns the port it listens on. */
 export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<RunningSlackApp> {
-  const routes = [...healthRoutes(deps.readiness ?? [], 3000, deps.log), ...(deps.routes ?? [])];
+  const routes = [...healthRoutes(deps.readiness ?? [], 3000, deps.log, deps.readyDetails), ...(deps.routes ?? [])];
   // Bounded retries: Bolt's auth.test at start must fail in seconds, not hold the process for half an hour.
   const clientOptions = { slackApiUrl: deps.slack.apiUrl, retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 } };
   const logLevel = boltLogLevel(deps.logLevel);
@@ -71,6 +76,7 @@ export async function startSlackApp(deps: SlackAppDeps, port: number): Promise<R
     ...(deps.policy === undefined ? {} : { policy: deps.policy }),
     ...(deps.principal === undefined ? {} : { principal: deps.principal }),
     ...(deps.feedback === undefined ? {} : { feedback: deps.feedback }),
+    ...(deps.ack === undefined ? {} : { ack: deps.ack }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.log === undefined ? {} : { log: deps.log }),
   };

@@ -29,6 +29,10 @@ import { loggedRoute } from './log/http.ts';
 import { slackLogger } from './log/slack-logger.ts';
 import type { Outbox } from './slack/outbox.ts';
 import { startOutbox } from './slack/outbox-runner.ts';
+import { createWorkerPresence } from './queue/worker-presence.ts';
+import { locateReport } from './slack/report-location.ts';
+import { createIncidentStore } from './incidents/store.ts';
+import { parentKey } from './incidents/parent-message.ts';
 import { webClientOutboxSlack } from './slack/outbox-slack.ts';
 import { createOutboxStore } from './slack/outbox-store.ts';
 import { policyNamesGroups, type Policy } from './auth/policy.ts';
@@ -310,6 +314,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const executor: OwnedExecutor = instrumentExecutor((await options.executor?.(ctx)) ?? new NotAvailableExecutor(states), counts);
       if (executor.close !== undefined) closers.push(() => executor.close?.() ?? Promise.resolve());
       const { startSlackApp } = await import('./app.ts');
+      // Which clusters have a live worker (BullMQ's registry), and where a requested report will appear.
+      const webRouter = router;
+      const presence = createWorkerPresence(webRouter.clusters, (c) => webRouter.queueFor(c));
+      const parentsOf = createOutboxStore(redis, { prefix });
+      const incidentsOf = createIncidentStore(redis, { prefix });
+      const locate = (cluster: string, namespace: string, name: string) =>
+        locateReport(
+          {
+            incidents: incidentsOf,
+            parentTs: (key) => parentsOf.ts(parentKey(key)),
+            permalink: async (channel, ts) => (await webClient.chat.getPermalink({ channel, message_ts: ts })).permalink,
+          },
+          cluster,
+          namespace,
+          name,
+        );
       const app = await startSlackApp(
         {
           slack: config.slack,
@@ -324,6 +344,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           policy,
           principal,
           ...(feedback === false ? {} : { feedback: createBotFeedback({ redis, prefix, states, webClient, poster, policy, principal, logger, log, limits: feedback }) }),
+          ack: { presence: (c) => presence.of(c), locate, log },
+          // Per cluster: 'live', 'none' (the queue waits for a worker) or 'unknown'; names only, no detail.
+          readyDetails: async () => ({ workers: await presence.all() }),
         },
         config.port,
       );

@@ -190,7 +190,7 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
       // The resolver's message ends with its own "Did you mean: …?" (the CLI prints it as is); the Slack
       // message lists the suggestions itself, so that sentence is dropped here rather than said twice.
       const message = resolved.suggestions.length > 0 ? resolved.message.replace(/\s*Did you mean: [^\n]*\?$/, '') : resolved.message;
-      await tell(job, 'not-found', notFoundMessage(targetText(data), message.replace(/\.$/, ''), resolved.suggestions));
+      await tell(job, 'not-found', notFoundMessage(targetText(data), message.replace(/\.$/, ''), resolved.suggestions, cluster));
       throw new PermanentJobError('NOT_FOUND', resolved.message);
     }
     if (resolved.kind === 'ambiguous') {

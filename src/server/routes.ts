@@ -42,7 +42,7 @@ export function readBody(req: IncomingMessage, limitBytes = 1024 * 1024): Promis
  * the public port, so /readyz answers with a status only; which check failed and why go to `log`
  * (error texts name hosts, ports and cluster errors an outsider has no business reading).
  */
-export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000, log?: (message: string, error?: unknown) => void): Route[] {
+export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000, log?: (message: string, error?: unknown) => void, details?: () => Promise<Record<string, unknown>>): Route[] {
   return [
     { path: '/healthz', method: 'GET', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {
@@ -68,7 +68,12 @@ export function healthRoutes(checks: ReadinessCheck[], timeoutMs = 3000, log?: (
           for (const r of results) if (!r.ok) log?.(`readiness check "${r.name}" failed: ${r.error}`);
           // A draining process says so (a status, not a detail): load balancers and tests can tell it apart.
           const draining = results.some((r) => r.name === 'shutdown' && !r.ok);
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'shutting down' : 'not ready' });
+          // Status-shaped extras only (e.g. { workers: { staging: 'none' } }); a failure to get them is not unreadiness.
+          const extra = details === undefined ? {} : await details().catch((error: unknown): Record<string, unknown> => {
+            log?.('readiness details failed', error);
+            return {};
+          });
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'shutting down' : 'not ready', ...extra });
         })();
       },
     },

@@ -46,7 +46,11 @@ describe('Redis credentials', () => {
       // /readyz says only ready or not (its checks include Redis); the details stay in the log.
       const ready = await fetch(`http://127.0.0.1:${bot.port}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready' });
+      const raw = await ready.text();
+      // A status and each cluster's worker presence; never the password or the Redis address.
+      expect(JSON.parse(raw)).toEqual({ status: 'ready', workers: { 'pw-test': expect.stringMatching(/^(live|none|unknown)$/) } });
+      expect(raw).not.toContain(PASSWORD);
+      expect(raw).not.toContain(hostPort());
     } finally {
       await bot.close();
     }

@@ -180,7 +180,7 @@ describe('crashloop bot', () => {
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
     // The public port says only that it is not ready; which check failed, and why, is in the logs.
-    expect(await notReady.json()).toEqual({ status: 'not ready' });
+    expect(await notReady.json()).toEqual({ status: 'not ready', workers: { [CLUSTER]: expect.stringMatching(/^(live|none|unknown)$/) } });
     expect(logs.some((l) => l.includes(`readiness check "cluster ${CLUSTER}" failed`))).toBe(true);
 
     const before = reportsFor(OOM_POD).length;

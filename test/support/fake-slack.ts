@@ -155,6 +155,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { ok: true, channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
+      case 'chat.getPermalink':
+        return { ok: true, channel, permalink: `https://fake.slack.test/archives/${channel}/p${String(args.message_ts ?? '').replace('.', '')}` };
       case 'files.getUploadURLExternal': {
         fileCounter += 1;
         const fileId = `F0TEST${fileCounter}`;

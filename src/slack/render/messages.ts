@@ -2,7 +2,7 @@
 import { ACTION_IDS, type ActionOutcome } from '../../actions/types.ts';
 import { button } from './buttons.ts';
 import { context, fitBlocks, section, truncate, type Block } from './limits.ts';
-import { code, fallbackText, joinMrkdwn, mrkdwn, text as plain, trusted, userMention } from '../mrkdwn.ts';
+import { code, fallbackText, joinMrkdwn, mrkdwn, text as plain, trusted, userMention, type Mrkdwn } from '../mrkdwn.ts';
 import type { RenderedMessage } from './report.ts';
 
 // The bot's own fixed wording (no input in it): trusted as written.
@@ -21,15 +21,64 @@ export function helpMessage(): RenderedMessage {
   return { text: trusted(HELP_TEXT).text, blocks: [section(trusted(HELP_TEXT))] };
 }
 
-export function diagnosingMessage(target: string, cluster: string): RenderedMessage {
-  const text = target === '' ? `Looking for crashing pods in ${cluster}…` : `Diagnosing ${target} in ${cluster}… the report will appear in this channel.`;
-  return { text: fallbackText(text), blocks: [section(mrkdwn`:hourglass_flowing_sand: ${text}`)] };
+/** Where a report will appear when its workload has an open incident: that incident's message. */
+export interface IncidentLocation {
+  /** "Deployment/checkout". */
+  workload: string;
+  namespace: string;
+  /** The alert channel holding the incident's message. */
+  channel: string;
+  /** chat.getPermalink of the incident's message, when Slack gave one (https, checked). */
+  permalink?: string;
 }
 
-export function notFoundMessage(target: string, message: string, suggestions: string[]): RenderedMessage {
+/** What the ack knows besides the target: the cluster's worker presence and where the report will go. */
+export interface AckContext {
+  /** 'none': the cluster's queue has no live worker right now (src/queue/worker-presence.ts). */
+  presence?: 'live' | 'none' | 'unknown';
+  incident?: IncidentLocation;
+}
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
+const PERMALINK = /^https:\/\/[^\s<>|]+$/;
+
+/** `<#C…>` for a Slack channel id, or words. */
+function channelRef(channel: string): Mrkdwn {
+  return CHANNEL_ID.test(channel) ? trusted(`<#${channel}>`) : plain('the alert channel');
+}
+
+/** The ack of a diagnosis or listing: what runs where, where the report will appear, and whether a worker is there to run it. */
+export function diagnosingMessage(target: string, cluster: string, ack: AckContext = {}): RenderedMessage {
+  const blocks: Block[] = [];
+  const raw: string[] = [];
+  if (ack.presence === 'none') {
+    const warning = `${cluster} has no worker right now; your ${target === '' ? 'listing' : 'diagnosis'} is queued and runs when it returns.`;
+    // The notification fallback is short (≤ 200 characters with the rest); the block says it in full.
+    raw.push(`${cluster} has no worker right now; queued until one returns.`);
+    blocks.push(section(mrkdwn`:warning: ${warning}`));
+  }
+  if (target === '') {
+    const text = `Looking for crashing pods in ${cluster}…`;
+    raw.push(text);
+    blocks.push(section(mrkdwn`:hourglass_flowing_sand: ${text}`));
+  } else if (ack.incident !== undefined) {
+    const i = ack.incident;
+    const message = i.permalink !== undefined && PERMALINK.test(i.permalink) ? trusted(`<${i.permalink}|its incident message>`) : plain('its incident message');
+    raw.push(`Diagnosing ${target} in ${cluster}: ${i.workload} has an open incident; the report updates its message.`);
+    blocks.push(section(mrkdwn`:hourglass_flowing_sand: Diagnosing ${target} in ${cluster}… ${code(i.workload)} in ${code(i.namespace)} has an open incident: the report updates ${message} in ${channelRef(i.channel)}, with the detail in its thread.`));
+  } else {
+    const text = `Diagnosing ${target} in ${cluster}… the report will appear in this channel.`;
+    raw.push(text);
+    blocks.push(section(mrkdwn`:hourglass_flowing_sand: ${text}`));
+  }
+  return { text: fallbackText(raw.join(' '), 200), blocks };
+}
+
+export function notFoundMessage(target: string, message: string, suggestions: string[], cluster?: string): RenderedMessage {
   const tips = suggestions.slice(0, 10).map((s) => mrkdwn`• ${code(s)}`);
-  const text = `I could not find ${target}: ${message}.${suggestions.length > 0 ? ` Did you mean: ${suggestions.slice(0, 5).join(', ')}?` : ''}`;
-  const blocks: Block[] = [section(mrkdwn`:mag: I could not find ${code(target)}: ${truncate(message, 500)}`)];
+  const inCluster = cluster === undefined ? '' : ` in cluster ${cluster}`;
+  const text = `I could not find ${target}${inCluster}: ${message}.${suggestions.length > 0 ? ` Did you mean: ${suggestions.slice(0, 5).join(', ')}?` : ''}`;
+  const blocks: Block[] = [section(cluster === undefined ? mrkdwn`:mag: I could not find ${code(target)}: ${truncate(message, 500)}` : mrkdwn`:mag: I could not find ${code(target)} in cluster ${code(cluster)}: ${truncate(message, 500)}`)];
   if (tips.length > 0) blocks.push(section(mrkdwn`Did you mean:\n${joinMrkdwn(tips, mrkdwn`\n`)}`));
   blocks.push(context(mrkdwn`Try \`/crashloop\` alone to list the crashing pods, or \`/crashloop help\`.`));
   return { text: fallbackText(text), blocks };
