@@ -175,7 +175,8 @@ async function run(command: Command, io: CliIo): Promise<number> {
     case 'rules-check': {
       const { loadPacksForCli } = await import('./rules.ts');
       const packs = loadPacksForCli(command.pack);
-      io.stdout.write(`${packs.map((p) => `${p.name}: ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'} valid (${p.source ?? command.pack})`).join('\n') || `${command.pack}: no pack files (*.yaml, *.yml)`}\n`);
+      if (packs.length === 0) throw new CliError(EXIT.BAD_RULES, `${command.pack} holds no rule pack files (*.yaml, *.yml).`);
+      io.stdout.write(`${packs.map((p) => `${p.name}: ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'} valid (${p.source ?? command.pack})`).join('\n')}\n`);
       return EXIT.OK;
     }
     case 'rules-test': {

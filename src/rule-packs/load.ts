@@ -91,6 +91,14 @@ export function parseRulePack(text: string, file: string, problems: string[]): R
     problems.push(`${file}:1: a rule pack is a mapping with name: and rules: (see docs/rule-packs.md).`);
     return undefined;
   }
+  // Aliases are expanded once, bounded: a "billion laughs" document is a problem, not an exhausted process.
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    problems.push(`${file}:1: the YAML cannot be expanded (${e instanceof Error ? e.message : String(e)}); write the rules out without aliases.`);
+    return undefined;
+  }
   const at = (path: Path): string => where(file, lineOf(doc, counter, path), path);
   const before = problems.length;
   const report = (issues: z.core.$ZodIssue[], prefix: Path): void => {
@@ -104,9 +112,9 @@ export function parseRulePack(text: string, file: string, problems: string[]): R
       }
     }
   };
-  const parsed = packSchema.safeParse(doc.toJS());
+  const parsed = packSchema.safeParse(data);
   if (!parsed.success) report(parsed.error.issues, []);
-  const rawRules: unknown = isSeq(doc.get('rules', true)) ? (doc.toJS() as { rules: unknown[] }).rules : [];
+  const rawRules: unknown = isSeq(doc.get('rules', true)) && data !== null && typeof data === 'object' && 'rules' in data ? data.rules : [];
   const seen = new Map<string, number>();
   const rules: PackRule[] = [];
   (Array.isArray(rawRules) ? rawRules : []).slice(0, 200).forEach((raw, i) => {
@@ -127,14 +135,18 @@ export function parseRulePack(text: string, file: string, problems: string[]): R
 
 export interface PackFs {
   readdir(path: string): string[];
-  isDirectory(path: string): boolean;
+  /** What the path is, following symbolic links (a mounted ConfigMap's files are links). */
+  kind(path: string): 'file' | 'directory' | 'other';
   size(path: string): number;
   readFile(path: string): string;
 }
 
 const NODE_FS: PackFs = {
   readdir: (p) => readdirSync(p),
-  isDirectory: (p) => statSync(p).isDirectory(),
+  kind: (p) => {
+    const st = statSync(p);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+  },
   size: (p) => statSync(p).size,
   readFile: (p) => readFileSync(p, 'utf8'),
 };
@@ -148,22 +160,27 @@ function describeError(e: unknown): string {
 
 /** The pack files of a path: the file itself, or the *.yaml / *.yml files of a directory (a mounted ConfigMap's `..data` links skipped), sorted. */
 function packFiles(path: string, fs: PackFs, problems: string[]): string[] {
-  let dir: boolean;
+  let kind: ReturnType<PackFs['kind']>;
   try {
-    dir = fs.isDirectory(path);
+    kind = fs.kind(path);
   } catch (e) {
     problems.push(`${path}: cannot read the rule packs: ${describeError(e)}. Check CRASHLOOP_RULES_DIR / --rules.`);
     return [];
   }
-  if (!dir) return [path];
+  if (kind === 'other') {
+    problems.push(`${path}: is neither a pack file nor a directory of them. Check CRASHLOOP_RULES_DIR / --rules.`);
+    return [];
+  }
+  if (kind === 'file') return [path];
   const names = fs.readdir(path).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
   if (names.length > MAX_PACK_FILES) {
     problems.push(`${path}: holds ${names.length} pack files; at most ${MAX_PACK_FILES} are read. Merge some packs.`);
     return [];
   }
+  // Regular files only (links followed): never a FIFO or a device that would block or never end.
   return names.map((n) => join(path, n)).filter((f) => {
     try {
-      return !fs.isDirectory(f);
+      return fs.kind(f) === 'file';
     } catch {
       return false;
     }

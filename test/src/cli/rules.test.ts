@@ -84,6 +84,9 @@ describe('crashloop rules test', () => {
     expect(ok.code).toBe(EXIT.OK);
     expect(ok.stdout).toContain('payments: 2 rules valid');
     expect((await cli(['rules', 'check', await badPack()])).code).toBe(EXIT.BAD_RULES);
+    const empty = await cli(['rules', 'check', await mkdtemp(join(tmpdir(), 'packs-empty-'))]);
+    expect(empty.code).toBe(EXIT.BAD_RULES);
+    expect(empty.stderr).toContain('holds no rule pack files');
   });
 });
 

@@ -100,6 +100,27 @@ describe('rule pack validation', () => {
   });
 });
 
+describe('hostile pack files', () => {
+  it('a YAML alias bomb is a problem with its file, not an exhausted process', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`), 'name: bomb', 'rules: [*f]'].join('\n');
+    expect(problemsOf(bomb)).toEqual([expect.stringMatching(/^team\.yaml:1: the YAML cannot be expanded \(Excessive alias count/)]);
+  });
+
+  it('reads regular files only: a FIFO or device named *.yaml is skipped in a directory and refused as the path', () => {
+    const fs = {
+      readdir: () => ['ok.yaml', 'pipe.yaml'],
+      kind: (p: string) => (p === '/rules' ? 'directory' as const : p.endsWith('pipe.yaml') ? 'other' as const : 'file' as const),
+      size: () => 100,
+      readFile: (p: string) => {
+        if (p.endsWith('pipe.yaml')) throw new Error('read a FIFO');
+        return 'name: ok\nrules:\n  - { id: r, cause: app-error, title: t, match: { substring: abc } }\n';
+      },
+    };
+    expect(loadRulePacks('/rules', fs).map((p) => p.name)).toEqual(['ok']);
+    expect(() => loadRulePacks('/rules/pipe.yaml', fs)).toThrow(/pipe\.yaml: is neither a pack file nor a directory of them/);
+  });
+});
+
 describe('rule pack directories', () => {
   it('reads a mounted ConfigMap as the kubelet lays it out (..data links, dot entries skipped), in name order', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'packs-'));
