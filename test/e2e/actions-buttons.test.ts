@@ -6,6 +6,7 @@ import { blockActionBody, postSigned } from '../support/signing.ts';
 import { ACTION_IDS } from '../../src/actions/types.ts';
 import type { JsonObject } from '../../src/actions/json.ts';
 import { rolloutView, withHistory } from '../actions/support/workloads.ts';
+import { createIncidentStore } from '../../src/incidents/store.ts';
 import { buttonValue, CHANNEL, deploymentJson, INTRUDER, OPS, SECRET, startButtonBot, writable, type ButtonBot } from '../actions/support/button-bot.ts';
 
 let bot: ButtonBot;
@@ -137,5 +138,23 @@ describe('report buttons on a real cluster', () => {
     expect(await bot.auditOutcomes(stateId, 1)).toEqual(['stale']);
     expect(writable(await deploymentJson(bot.ns, 'inventory'))).toBe(before);
     expect(bot.outcomesIn(ts)).toEqual([]);
+  });
+
+  it("edits the incident's parent with the action taken, who took it and how the rollout ended", async () => {
+    await withHistory(bot.ns, 'Deployment', 'pricing', 2);
+    const key = { cluster: 'kwok-e2e', namespace: bot.ns, workload: 'Deployment/pricing' };
+    const incidents = createIncidentStore(bot.redis, { prefix: bot.prefix });
+    await incidents.recordFiring(key, { channel: CHANNEL, fingerprint: 'fp-pricing', startsAt: new Date(Date.now() - 5 * 60_000).toISOString(), alertname: 'KubePodCrashLooping', restartBand: 1, container: 'app' }, new Date());
+    const stateId = await bot.states.save(bot.state({ workload: { kind: 'Deployment', name: 'pricing' }, toRevision: 1, revision: 2, container: 'app', incident: key }));
+    await incidents.setDiagnosis(key, { cause: 'config-error', title: 'pricing exits on a bad flag', container: 'app', pod: 'pricing-1', namespace: bot.ns, fix: 'Roll back.', confidence: 0.8, diagnosedAt: new Date().toISOString(), stateId, rollbackRevision: 1, currentRevision: 2 }, 'sig-pricing');
+
+    expect(await bot.click(ACTION_IDS.rolloutUndo, stateId)).toBe(`:white_check_mark: <@${OPS}>: rolled back pricing to revision 1`);
+    // The parent (the incident's one top-level message, through the outbox) says what was done and by whom,
+    // then, once the rollout is followed to its end, how it ended.
+    const parentBlocks = (): string[] => bot.slack.calls.filter((c) => c.status === 200 && c.args.channel === CHANNEL && c.args.thread_ts === undefined && (c.method === 'chat.update' || c.method === 'chat.postMessage') && String(c.args.text).includes('pricing')).map((c) => JSON.stringify(c.args.blocks ?? []));
+    await bot.slack.waitFor(() => parentBlocks().find((b) => b.includes(`rolled back pricing to revision 1 by <@${OPS}>`)), 90_000);
+    const settled = await bot.slack.waitFor(() => parentBlocks().find((b) => /rolled back pricing to revision 1 by <@UOPS0001>, (rollout \d+\/\d+ ready|rollout failed[^"]*|rollout not confirmed[^"]*)/.test(b)), 90_000);
+    expect(settled).toContain(':hammer_and_wrench:');
+    expect((await incidents.get(key))?.action).toMatchObject({ by: OPS, what: 'rolled back pricing to revision 1', after: expect.stringMatching(/rollout/) });
   });
 });

@@ -62,6 +62,11 @@ describe('debug and log buttons on a real cluster', () => {
       expect((meta.annotations as JsonObject)['crashloop.dev/debug-copy-of']).toBe(s.pod);
       expect(buttonValue(post, ACTION_IDS.debugEphemeral)).not.toBe('');
       if (how === 'delete-now') {
+        // "Delete now" is destructive: it confirms, naming the copy, its namespace and cluster.
+        const deleteButton = ((post?.args.blocks ?? []) as { elements?: { action_id?: string; style?: string; confirm?: { title?: { text?: string }; text?: { text?: string } } }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_IDS.debugDelete);
+        expect(deleteButton?.style).toBe('danger');
+        expect(deleteButton?.confirm?.title?.text).toBe(`Delete debug copy ${name}?`);
+        expect(deleteButton?.confirm?.text?.text).toContain(`Deletes the pod \`${name}\` in namespace \`${bot.ns}\` on cluster \`kwok-e2e\` (the debug copy of \`${s.pod}\`)`);
         const deleteId = buttonValue(post, ACTION_IDS.debugDelete);
         expect(await bot.click(ACTION_IDS.debugDelete, deleteId)).toMatch(/^:white_check_mark: .*deleted debug copy/);
       }

@@ -42,7 +42,9 @@ describe('Revert after an edit made during the sleep override', () => {
     const choice = bot.messagesContaining('Revert of deployment/ledger refused').at(-1);
     const blocks = JSON.stringify(choice?.args.blocks);
     expect(blocks).toContain('Revert anyway');
-    expect(blocks).toContain('discards the changes made since');
+    // Its confirm dialog says what it discards, on which object, where.
+    expect(blocks).toContain('"title":{"type":"plain_text","text":"Revert ledger and discard 1 change?"}');
+    expect(blocks).toContain(`Restores \`deployment/ledger\` in namespace \`${bot.ns}\` on cluster \`kwok-e2e\` to its template from before the sleep override and DISCARDS the 1 change made since.`);
     const anyway = buttonValue(choice, ACTION_IDS.sleepRevert);
     expect(await bot.click(ACTION_IDS.sleepRevert, anyway)).toMatch(/^:white_check_mark: .*reverted the sleep override on deployment\/ledger/);
     const reverted = await deploymentJson(bot.ns, 'ledger');

@@ -82,6 +82,8 @@ export async function startButtonBot(options: { settings?: Partial<ActionSetting
     CLUSTER_NAME: CLUSTER,
     CRASHLOOP_REDIS_PREFIX: prefix,
     CRASHLOOP_POLICY_FILE: policyFile,
+    // No /metrics listener: parallel test processes would race for the default port.
+    METRICS_PORT: '0',
   });
   const kubeconfig = cluster().kubeconfig;
   const bot: RunningBot = await startBot({
