@@ -121,6 +121,14 @@ export const FAMILY_PATTERNS: LogPattern[] = [
     title: 'An address the JVM connects to cannot be resolved (UnresolvedAddressException)',
   },
   {
+    id: 'amqp-access-refused',
+    cause: 'auth-failure',
+    // RabbitMQ refusing the login: "(403) ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN".
+    re: /\bACCESS_REFUSED - Login was refused\b/,
+    weight: 4,
+    title: 'The message broker refuses the login (ACCESS_REFUSED)',
+  },
+  {
     id: 'env-var-set-hint',
     cause: 'missing-env-var',
     // An SDK naming the variable it wants: "Missing credentials. Please pass an `apiKey`, …, or set the
@@ -163,18 +171,22 @@ const CUT_PHRASES = [
   'No space left on device', 'certificate signed by unknown authority', 'password authentication failed',
   'exec format error', 'read-only file system', 'i/o timeout', 'cannot open shared object file', 'Cannot find module',
   'could not translate host name', 'Access denied for user', 'authentication failed', 'Connection refused',
+  'operation not permitted', 'connection timed out', 'certificate has expired',
 ];
+// Compared without case: a cut "Permission den" or "Read-only file sys" is the same phrase as the library's.
+const CUT_LOWER = CUT_PHRASES.map((p) => p.toLowerCase());
 const MIN_CUT = 4;
 
 /** The line completed with the rest of the phrase it was cut in, or undefined when it does not end inside one. */
 export function completeCut(text: string): string | undefined {
   if (!/[A-Za-z]$/.test(text)) return undefined;
-  for (const phrase of CUT_PHRASES) {
+  const lower = text.slice(-64).toLowerCase();
+  for (const [i, phrase] of CUT_LOWER.entries()) {
     for (let k = phrase.length - 1; k >= Math.max(MIN_CUT, Math.ceil(phrase.length / 2)); k--) {
       const head = phrase.slice(0, k);
-      if (!text.endsWith(head)) continue;
+      if (!lower.endsWith(head)) continue;
       const before = text.charAt(text.length - k - 1);
-      if (before === '' || /[\s:'"(=]/.test(before)) return text + phrase.slice(k);
+      if (before === '' || /[\s:'"(=]/.test(before)) return text + (CUT_PHRASES[i] ?? phrase).slice(k);
     }
   }
   return undefined;
