@@ -38,6 +38,8 @@ export function createWorkerPresence(clusters: readonly string[], queueFor: (clu
         }),
       ]);
       if (workers === undefined) return 'unknown';
+      // Where CLIENT LIST is refused BullMQ answers one placeholder entry (a name, no id or address).
+      if (workers.some((w) => typeof w !== 'object' || w === null || !('id' in w || 'addr' in w))) return 'unknown';
       return workers.length > 0 ? 'live' : 'none';
     } catch {
       return 'unknown';
