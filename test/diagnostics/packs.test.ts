@@ -63,6 +63,26 @@ describe('rule packs in the engine', () => {
     expect(r.alternatives?.map((a) => a.cause)).toContain('config-invalid');
   });
 
+  it.each([
+    // [example, built-in primary, who leads with a pack matching every line of the failing container]
+    ['coredns-loop.json', 'dns-failure', 'pack'], // a definitive-looking log signature (0.88) is still a log finding
+    ['bad-command.json', 'command-not-found', 'pack'], // exit 127 alone is an inference (0.8), not definitive
+    ['exit-zero-restart-always.json', 'exited-zero', 'built-in'], // status-level and sure (0.9)
+    ['liveness-probe-too-early.json', 'liveness-probe-failed', 'built-in'], // kill events (0.93)
+  ] as const)('precedence on %s: %s vs the pack -> %s leads', (file, cause, leader) => {
+    const snap = example(file);
+    expect(diagnose(snap).findings[0]?.cause).toBe(cause);
+    const pack: RulePack = { name: 'team', rules: [{ id: 'every-line', cause: 'config-invalid', title: 'team rule', match: { regex: linear('.') } }] };
+    const r = diagnose(snap, undefined, { packs: [pack] });
+    expect(r.findings[0]?.cause).toBe(leader === 'pack' ? 'config-invalid' : cause);
+    const builtIn = r.findings.find((f) => f.cause === cause);
+    const fromPack = r.findings.find((f) => f.cause === 'config-invalid');
+    expect(packEvidence(fromPack)).toBeDefined();
+    // Neither is dropped; a pack below a status-level finding is always close enough to be named as an alternative.
+    expect(builtIn).toBeDefined();
+    if (leader === 'built-in') expect(r.alternatives?.map((a) => a.cause)).toContain('config-invalid');
+  });
+
   it('an image pull failure (no logs at all) is untouched by packs', () => {
     const snap = example('missing-secret.json');
     const pack: RulePack = { name: 'team', rules: [{ id: 'any', cause: 'app-error', title: 't', match: { regex: linear('.') } }] };
