@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { bullmqEnqueue } from '../src/alertmanager/bullmq-enqueue.ts';
+import { createStormTracker } from '../src/incidents/storm.ts';
 import { createAlertIngest, type AlertIngest, type IncidentOutbox, type IngestSummary } from '../src/alertmanager/ingest.ts';
 import { parseWebhook } from '../src/alertmanager/schema.ts';
 import { routeChannel, type Config } from '../src/config.ts';
@@ -178,6 +179,8 @@ export function alertmanagerRoutes(ctx: AlertmanagerRouteContext): Route[] {
     defaultCluster,
     // One cluster: every alert is about it, whatever Prometheus' external `cluster` label says.
     resolveCluster: (cluster) => (known.includes(cluster) ? cluster : known.length === 1 ? known[0] : undefined),
+    // Storm mode: many incidents at once in a channel get one digest first (docs/alertmanager.md).
+    storms: createStormTracker(ctx.redis, { prefix: config.redisPrefix }),
     log: ctx.log,
   });
   const handler = alertmanagerHandler({ token: config.alertmanagerToken, ingest, log: ctx.log, ...(ctx.metrics === undefined ? {} : { metrics: ctx.metrics }) });

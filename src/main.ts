@@ -48,15 +48,16 @@ import { loadRulePacks, packSummary } from './rule-packs/load.ts';
 // Each role loads only what it runs (idle memory and start-up, docs/benchmarks.md): the worker's
 // Kubernetes client, engine and processor, and the web side's Bolt app, are imported when started.
 async function loadWorkerParts() {
-  const [capture, gateway, resolve, engine, processor, store] = await Promise.all([
+  const [capture, gateway, resolve, engine, processor, store, storm] = await Promise.all([
     import('./cluster/capture-snapshot.ts'),
     import('./cluster/kube-gateway.ts'),
     import('./cluster/resolve-target.ts'),
     import('../diagnostics/index.ts'),
     import('./queue/diagnosis-processor.ts'),
     import('./incidents/store.ts'),
+    import('./incidents/storm.ts'),
   ]);
-  return { ...capture, ...gateway, ...resolve, diagnose: engine.diagnose, redactText: engine.redactText, ...processor, ...store };
+  return { ...capture, ...gateway, ...resolve, diagnose: engine.diagnose, redactText: engine.redactText, ...processor, ...store, createStormTracker: storm.createStormTracker };
 }
 
 export type Role = 'all' | 'web' | 'worker';
@@ -115,6 +116,8 @@ export interface BotOptions {
   policy?: Policy;
   /** The "Wrong diagnosis?" loop's bounds (docs/feedback.md), or false to leave the control off. */
   feedback?: Partial<FeedbackLimits> | false;
+  /** Milliseconds between two Slack calls in one channel (the outbox's pace); default 1000 (Slack's). Tests. */
+  slackPaceMs?: number;
 }
 
 /** An executor with background work (rollout follows, cleanup worker) to finish on shutdown. */
@@ -225,7 +228,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       redis,
       store: createOutboxStore(redis, { prefix }),
       slack: webClientOutboxSlack(outboxClient),
-      pacer: new RedisPacer(redis, { prefix }),
+      pacer: new RedisPacer(redis, { prefix, ...(options.slackPaceMs === undefined ? {} : { intervalMs: options.slackPaceMs }) }),
       prefix,
       log,
       // The outbox's consumers drain with the diagnosis workers on shutdown (same time budget).
@@ -250,8 +253,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Workers: one per cluster this process holds credentials for.
     const gatewayClusters: string[] = [];
     if (role !== 'web') {
-      const { captureSnapshot, createKubeGateway, listCrashingPods, resolveTarget, diagnose, redactText, createDiagnosisProcessor, createIncidentStore } = await loadWorkerParts();
+      const { captureSnapshot, createKubeGateway, listCrashingPods, resolveTarget, diagnose, redactText, createDiagnosisProcessor, createIncidentStore, createStormTracker } = await loadWorkerParts();
       const incidents = createIncidentStore(redis, { prefix });
+      const storms = createStormTracker(redis, { prefix });
       const createGateway = options.createGateway ?? ((name: string | undefined) => createKubeGateway(name === undefined ? {} : { clusterName: name, ...(config.clusters.length > 1 ? { context: name } : {}) }));
       const names: (string | undefined)[] = role === 'worker' ? [options.cluster ?? config.clusterName] : config.clusters.length > 0 ? config.clusters : [config.clusterName];
       for (const name of names) {
@@ -269,6 +273,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           outbox,
           states,
           incidents,
+          storms,
           policy,
           principal,
           ...(config.allowedNamespaces === undefined ? {} : { allowedNamespaces: config.allowedNamespaces }),

@@ -7,7 +7,9 @@ import { restartBand } from '../incidents/bands.ts';
 import { changeNote, resolvedNote } from '../incidents/messages.ts';
 import { parentKey, renderParent } from '../incidents/parent-message.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { PRIORITY } from '../slack/outbox.ts';
+import { PRIORITY, type PutOptions } from '../slack/outbox.ts';
+import { refreshStormDigest } from '../incidents/storm-digest.ts';
+import type { StormTracker } from '../incidents/storm.ts';
 import type { OutboxContent, OutboxTarget } from '../slack/outbox-store.ts';
 import { mapAlert } from './map-alert.ts';
 import type { WebhookPayload } from './schema.ts';
@@ -40,11 +42,18 @@ export interface AlertIngestDeps {
   log?: (message: string, error?: unknown) => void;
   /** Incidents recorded in parallel per payload. Default 16. */
   concurrency?: number;
+  /** Storm mode (src/incidents/storm.ts): a digest first, each storm parent posted with its cause. */
+  storms?: StormTracker;
+  /** How long a storm parent waits for its diagnosis before it is posted anyway. Default 60 s. */
+  stormParentWaitMs?: number;
 }
 
 export interface IncidentOutbox {
-  put(key: string, target: OutboxTarget, content: OutboxContent, options?: { priority?: number }): Promise<void>;
+  put(key: string, target: OutboxTarget, content: OutboxContent, options?: PutOptions): Promise<void>;
 }
+
+/** A storm parent is posted once its diagnosis is known, or after this long whatever happened. */
+export const STORM_PARENT_WAIT_MS = 60_000;
 
 export interface IngestSummary {
   alerts: number;
@@ -71,10 +80,25 @@ export function createAlertIngest(deps: AlertIngestDeps) {
   const clock = deps.clock ?? (() => new Date());
 
   /** Re-renders the parent from the stored incident (the single source of what it shows). */
-  async function refreshParent(key: IncidentKey, now: Date): Promise<void> {
+  async function refreshParent(key: IncidentKey, now: Date, deferMs = 0): Promise<void> {
     const incident = await deps.store.get(key);
     if (incident === undefined) return;
-    await deps.outbox.put(parentKey(key), { channel: incident.channel }, renderParent(incident, now), { priority: PRIORITY.parent });
+    await deps.outbox.put(parentKey(key), { channel: incident.channel }, renderParent(incident, now), { priority: PRIORITY.parent, ...(deferMs > 0 ? { deferMs } : {}) });
+  }
+
+  /**
+   * A new incident: in a storm its channel gets the digest (created or updated) and the parent waits for
+   * its diagnosis (the worker's report promotes it), so it is born with its cause; otherwise it is posted
+   * at once ("diagnosing now"), to be edited into the report.
+   */
+  async function opened(key: IncidentKey, channel: string, now: Date): Promise<void> {
+    const storm = deps.storms === undefined ? undefined : await deps.storms.opened(channel, key, now);
+    if (storm === undefined || deps.storms === undefined) {
+      await refreshParent(key, now);
+      return;
+    }
+    await refreshStormDigest(deps.storms, deps.outbox, channel, storm.stormId, now);
+    await refreshParent(key, now, deps.stormParentWaitMs ?? STORM_PARENT_WAIT_MS);
   }
 
   /** A thread note within the incident's noise budget (10 replies an hour; the rest fold into the parent). */
@@ -123,6 +147,10 @@ export function createAlertIngest(deps: AlertIngestDeps) {
           summary.resolved += 1;
           const { openedAt, resolvedAt } = outcome.incident;
           await refreshParent(s.incident, now);
+          if (deps.storms !== undefined) {
+            const storm = await deps.storms.resolved(outcome.incident.channel, s.incident, outcome.incident.diagnosis?.cause);
+            if (storm !== undefined) await refreshStormDigest(deps.storms, deps.outbox, outcome.incident.channel, storm, now);
+          }
           await threadNote(s.incident, outcome.incident.channel, `resolved:${resolvedAt ?? ''}`, resolvedNote(openedAt, resolvedAt ?? now.toISOString()), now);
         }
         return;
@@ -135,7 +163,8 @@ export function createAlertIngest(deps: AlertIngestDeps) {
       const facts = { channel, fingerprint: s.fingerprint, startsAt: s.startsAt, alertname: s.alertname, restartBand: restartBand(s.restartCount) };
       const rec = await deps.store.recordFiring(s.incident, s.container === undefined ? facts : { ...facts, container: s.container }, now);
       // One parent per incident: its outbox key is the incident's, so racing webhooks write one document.
-      if (rec.created || rec.changes.length > 0) await refreshParent(s.incident, now);
+      if (rec.created) await opened(s.incident, rec.channel, now);
+      else if (rec.changes.length > 0) await refreshParent(s.incident, now);
       for (const change of rec.changes) {
         const note = changeNote(change, now);
         if (note !== undefined) await threadNote(s.incident, rec.channel, `g${rec.generation}:${change.kind}`, note, now);

@@ -10,7 +10,9 @@ import type { SlackPoster } from '../slack/post.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { parentKey, renderParent } from '../incidents/parent-message.ts';
 import { diagnosisSignature, summarize } from '../incidents/summary.ts';
-import { PRIORITY, type OutboxFile } from '../slack/outbox.ts';
+import { PRIORITY, type OutboxFile, type PutOptions } from '../slack/outbox.ts';
+import { refreshStormDigest } from '../incidents/storm-digest.ts';
+import type { StormTracker } from '../incidents/storm.ts';
 import type { OutboxContent, OutboxTarget } from '../slack/outbox-store.ts';
 import { mrkdwn, text, trusted } from '../slack/mrkdwn.ts';
 import { ACTION_IDS, type ActionId } from '../actions/types.ts';
@@ -66,6 +68,8 @@ export interface DiagnosisDeps {
   states: ActionStateStore;
   /** Open incidents (Alertmanager); a report about one becomes its parent message. */
   incidents?: IncidentStore;
+  /** Storms (src/incidents/storm.ts): a storm member's cause goes into its channel's digest. */
+  storms?: StormTracker;
   now?: () => Date;
   /** Who may see what; decided here again for every job (default: read for everyone). */
   policy?: Policy;
@@ -83,7 +87,7 @@ export interface DiagnosisDeps {
 }
 
 export interface DiagnosisOutbox {
-  put(key: string, target: OutboxTarget, content: OutboxContent, options?: { priority?: number }): Promise<void>;
+  put(key: string, target: OutboxTarget, content: OutboxContent, options?: PutOptions): Promise<void>;
   upload(key: string, target: OutboxTarget, file: OutboxFile): Promise<boolean>;
 }
 
@@ -256,7 +260,13 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     if (inIncident && deps.incidents !== undefined) {
       const summary = summarize(report, now(), { stateId, debugCommand, ...(revision === undefined ? {} : { rollbackRevision: revision }), ...(current === undefined ? {} : { currentRevision: current }), ...(feedbackId === undefined ? {} : { feedbackId }) });
       if (summary !== undefined) news = (await deps.incidents.setDiagnosis(incident, summary, diagnosisSignature(report))).news;
+      // A storm member: its cause goes into the digest first (the digest outranks parents in the outbox).
+      if (deps.storms !== undefined) {
+        const storm = await deps.storms.diagnosed(channel, incident, primary?.cause ?? 'no crash found');
+        if (storm !== undefined) await refreshStormDigest(deps.storms, deps.outbox, channel, storm, now());
+      }
       const state = await deps.incidents.get(incident);
+      // Without a deferral this also sends a storm parent that was waiting for its diagnosis.
       if (state !== undefined) await deps.outbox.put(reportKey, { channel }, renderParent(state, now()), { priority: PRIORITY.parent });
     } else {
       const target = data.reply.responseUrl === undefined ? { channel } : { channel, responseUrl: data.reply.responseUrl };

@@ -146,7 +146,8 @@ export class OutboxRunner {
         throw error;
       });
       const next = await this.o.store.markPosted(key, posted.ts, doc.version, this.now());
-      if (next === 'edit') await this.o.outbox.add({ v: 1, op: 'edit', key, channel }, outboxJobId('edit', key, String(this.now())), PRIORITY.edit);
+      // The edit keeps the post's rank when it was higher (a storm digest's edits go before parents).
+      if (next === 'edit') await this.o.outbox.add({ v: 1, op: 'edit', key, channel }, outboxJobId('edit', key, String(this.now())), Math.min(job.opts.priority ?? PRIORITY.edit, PRIORITY.edit));
       return 'posted';
     }
     if (doc.ts === undefined || doc.version <= doc.postedVersion) return 'up to date';

@@ -38,22 +38,42 @@ export interface OutboxDoc {
   postedVersion: number;
 }
 
-/** 'post': no message yet (queue the post); 'edit': posted and behind (queue one edit); 'none': covered. */
-export type PutOutcome = 'post' | 'edit' | 'none';
+/**
+ * 'post': no message yet (queue the post); 'promote': no message yet and its post waits with a delay
+ * (send it now); 'edit': posted and behind (queue one edit); 'none': covered.
+ */
+export type PutOutcome = 'post' | 'promote' | 'edit' | 'none';
 
 // An edit already queued (editQueued holds the time it was queued) covers a newer version, because the
 // edit job clears the flag before it reads the content. A flag older than staleMs is assumed lost (a
 // crash between this script and the queue add) and a new edit is queued.
+//
+// seq (ARGV[9], optional): a writer's own version of the content (e.g. a storm digest's state version);
+// a put whose seq is not above the stored one changes nothing, so an older render never wins a race.
+// deferred (ARGV[10] = '1'): the post is queued with a delay (a storm parent waiting for its diagnosis);
+// the next put that is not deferred returns 'promote' so the waiting post is sent now.
 const PUT = `
 local doc = KEYS[1]
 local now, staleMs, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+if ARGV[9] ~= '' then
+  local seq = tonumber(redis.call('HGET', doc, 'seq') or '-1')
+  if tonumber(ARGV[9]) <= seq then return 'none' end
+end
 if redis.call('EXISTS', doc) == 0 then
   redis.call('HSET', doc, 'channel', ARGV[4], 'threadKey', ARGV[5], 'threadTs', ARGV[6], 'postedVersion', 0, 'responseUrl', ARGV[8])
 end
+if ARGV[9] ~= '' then redis.call('HSET', doc, 'seq', ARGV[9]) end
 local v = redis.call('HINCRBY', doc, 'version', 1)
 redis.call('HSET', doc, 'content', ARGV[7])
 redis.call('EXPIRE', doc, ttl)
-if redis.call('HEXISTS', doc, 'ts') == 0 then return 'post' end
+if redis.call('HEXISTS', doc, 'ts') == 0 then
+  if ARGV[10] == '1' then
+    if redis.call('HSETNX', doc, 'deferred', 1) == 1 and v == 1 then return 'post' end
+    return 'none'
+  end
+  if redis.call('HDEL', doc, 'deferred') == 1 then return 'promote' end
+  return 'post'
+end
 local queued = tonumber(redis.call('HGET', doc, 'editQueued') or '0')
 if queued > 0 and now - queued < staleMs then return 'none' end
 redis.call('HSET', doc, 'editQueued', now)
@@ -108,9 +128,9 @@ export function createOutboxStore(redis: Redis, options: OutboxStoreOptions = {}
   return {
     get,
     docKey,
-    async put(key: string, target: OutboxTarget, content: OutboxContent, now: number): Promise<PutOutcome> {
-      const outcome = await redis.eval(PUT, 1, docKey(key), now, staleMs, ttl, target.channel, target.threadKey ?? '', target.threadTs ?? '', JSON.stringify(content), target.responseUrl ?? '');
-      return outcome === 'post' || outcome === 'edit' ? outcome : 'none';
+    async put(key: string, target: OutboxTarget, content: OutboxContent, now: number, options: { seq?: number; deferred?: boolean } = {}): Promise<PutOutcome> {
+      const outcome = await redis.eval(PUT, 1, docKey(key), now, staleMs, ttl, target.channel, target.threadKey ?? '', target.threadTs ?? '', JSON.stringify(content), target.responseUrl ?? '', options.seq === undefined ? '' : String(options.seq), options.deferred === true ? '1' : '0');
+      return outcome === 'post' || outcome === 'edit' || outcome === 'promote' ? outcome : 'none';
     },
     /** Returns 'edit' when newer content arrived while posting, 'duplicate' when another attempt had posted. */
     async markPosted(key: string, ts: string, version: number, now: number): Promise<'done' | 'edit' | 'duplicate'> {

@@ -56,6 +56,18 @@ export interface OutboxOptions {
   onChannel?: (channel: string) => void;
 }
 
+export interface PutOptions {
+  /** Lower runs first (PRIORITY). */
+  priority?: number;
+  /** The writer's own version of the content: a put with a seq not above the stored one changes nothing. */
+  seq?: number;
+  /**
+   * Post no sooner than this unless a later put without it comes first (then the post goes at once): a
+   * storm's incident parent waits for its diagnosis, so it is born with its cause, but is never lost.
+   */
+  deferMs?: number;
+}
+
 export class Outbox {
   private readonly queues = new Map<string, Queue<OutboxJobData>>();
   private readonly known = new Set<string>();
@@ -88,19 +100,29 @@ export class Outbox {
   }
 
   /** Adds a job; exported for the runner (an edit that must follow a post). */
-  async add(data: OutboxJobData, jobId: string, priority: number): Promise<void> {
+  async add(data: OutboxJobData, jobId: string, priority: number, delayMs = 0): Promise<void> {
     await this.register(data.channel);
-    await this.queue(data.channel).add(data.op, data, { jobId, priority });
+    await this.queue(data.channel).add(data.op, data, { jobId, priority, ...(delayMs > 0 ? { delay: delayMs } : {}) });
+  }
+
+  /** A post that waits with a delay (see `deferMs`) is sent now: re-added if lost, else promoted. */
+  private async promote(data: OutboxJobData, jobId: string, priority: number): Promise<void> {
+    await this.add(data, jobId, priority);
+    const job = await this.queue(data.channel).getJob(jobId);
+    // It may have left the delayed set meanwhile: then it runs anyway.
+    if (job !== undefined && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
 
   /**
    * Makes Slack show `content` as the message `key`: posts it (once, ever) or edits it to this content.
    * Writers may call it any number of times, concurrently; the latest content wins.
    */
-  async put(key: string, target: OutboxTarget, content: OutboxContent, options: { priority?: number } = {}): Promise<void> {
-    const outcome = await this.store.put(key, target, content, this.now());
+  async put(key: string, target: OutboxTarget, content: OutboxContent, options: PutOptions = {}): Promise<void> {
+    const deferMs = options.deferMs ?? 0;
+    const outcome = await this.store.put(key, target, content, this.now(), { ...(options.seq === undefined ? {} : { seq: options.seq }), deferred: deferMs > 0 });
     const channel = target.channel;
-    if (outcome === 'post') await this.add({ v: 1, op: 'post', key, channel }, outboxJobId('post', key), options.priority ?? PRIORITY.reply);
+    if (outcome === 'post') await this.add({ v: 1, op: 'post', key, channel }, outboxJobId('post', key), options.priority ?? PRIORITY.reply, deferMs);
+    else if (outcome === 'promote') await this.promote({ v: 1, op: 'post', key, channel }, outboxJobId('post', key), options.priority ?? PRIORITY.reply);
     else if (outcome === 'edit') await this.add({ v: 1, op: 'edit', key, channel }, outboxJobId('edit', key, String(this.now())), Math.min(options.priority ?? PRIORITY.edit, PRIORITY.edit));
   }
 

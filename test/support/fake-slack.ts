@@ -28,6 +28,16 @@ export interface RecordedResponse {
 /** 429 with Retry-After, a 500, or a 200 carrying a Slack platform error (`{ ok: false, error }`). */
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 } | { status: 200; error: string };
 
+/** A top-level message as a reader sees it now (after every chat.update). */
+export interface ChannelMessage {
+  ts: string;
+  text: string;
+  blocks: unknown;
+  /** The message metadata last sent with it (chat.update replaces it when given). */
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  updates: number;
+}
+
 export interface FakeSlack {
   /** Base URL, e.g. http://127.0.0.1:1234 */
   url: string;
@@ -62,7 +72,7 @@ export interface FakeSlack {
   /** Calls answered 429 so far. */
   rateLimited(): number;
   /** The channel as a reader sees it: top-level messages with the latest text/blocks after every chat.update. */
-  channelView(channel: string): { ts: string; text: string; blocks: unknown; updates: number }[];
+  channelView(channel: string): ChannelMessage[];
   /** Replies in the thread of `ts`, in order. */
   threadOf(channel: string, ts: string): RecordedCall[];
   /** Resolves once `predicate` holds, polling the records; rejects after `timeoutMs`. */
@@ -303,15 +313,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     rateLimited: () => limitedCount,
     channelView(channel) {
-      const view = new Map<string, { ts: string; text: string; blocks: unknown; updates: number }>();
+      const view = new Map<string, ChannelMessage>();
+      const meta = (args: Record<string, unknown>): ChannelMessage['metadata'] => (typeof args.metadata === 'object' && args.metadata !== null ? (args.metadata as ChannelMessage['metadata']) : undefined);
       for (const c of calls) {
         if (c.status !== 200 || c.args.channel !== channel) continue;
         if (c.method === 'chat.postMessage' && c.args.thread_ts === undefined) {
           const ts = String(c.result?.ts);
-          view.set(ts, { ts, text: String(c.args.text), blocks: c.args.blocks, updates: 0 });
+          const metadata = meta(c.args);
+          view.set(ts, { ts, text: String(c.args.text), blocks: c.args.blocks, ...(metadata === undefined ? {} : { metadata }), updates: 0 });
         } else if (c.method === 'chat.update') {
           const entry = view.get(String(c.args.ts));
-          if (entry !== undefined) view.set(entry.ts, { ts: entry.ts, text: String(c.args.text), blocks: c.args.blocks, updates: entry.updates + 1 });
+          const metadata = meta(c.args) ?? entry?.metadata;
+          if (entry !== undefined) view.set(entry.ts, { ts: entry.ts, text: String(c.args.text), blocks: c.args.blocks, ...(metadata === undefined ? {} : { metadata }), updates: entry.updates + 1 });
         }
       }
       return [...view.values()];
