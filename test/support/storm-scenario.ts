@@ -15,7 +15,8 @@ export interface StormWorkload {
   name: string;
   pod: string;
   container: string;
-  cause: StormCause;
+  /** The cause the bot should find; undefined: any diagnosed cause counts (e.g. a live cluster's pods). */
+  cause?: StormCause;
 }
 
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
@@ -47,7 +48,7 @@ export function stormWorkloads(count: number, namespaces = ['shop', 'payments'])
 
 export function stormSnapshot(w: StormWorkload): Snapshot {
   const base = { namespace: w.namespace, name: w.pod, container: w.container, deployment: w.name };
-  switch (w.cause) {
+  switch (w.cause ?? 'missing-dependency') {
     case 'dns-failure':
       return crashingSnapshot({ ...base, previousLog: 'Error: getaddrinfo ENOTFOUND postgres.db.svc.cluster.local' });
     case 'oom-killed':
@@ -60,7 +61,7 @@ export function stormSnapshot(w: StormWorkload): Snapshot {
 /** `perWorkload` alerts per workload (the first for its real pod, the others for replicas), as `batches` webhooks. */
 export function stormBatches(workloads: StormWorkload[], perWorkload = 10, batches = 10): WebhookAlert[][] {
   const alerts = workloads.flatMap((w, i) =>
-    Array.from({ length: perWorkload }, (_, r) => crashLoopAlert({ namespace: w.namespace, pod: r === 0 ? w.pod : `${w.name}-7d9f8b6c5-${podSuffix(100_000 + i * perWorkload + r)}`, container: w.container })),
+    Array.from({ length: perWorkload }, (_, r) => crashLoopAlert({ namespace: w.namespace, pod: r === 0 ? w.pod : `${w.pod.replace(/-[^-]+$/, '')}-${podSuffix(100_000 + i * perWorkload + r)}`, container: w.container })),
   );
   return Array.from({ length: batches }, (_, b) => alerts.filter((_, j) => j % batches === b));
 }
@@ -88,6 +89,7 @@ export interface StormView {
   rateLimitNotices: number;
 }
 
+const NOT_A_CAUSE = new Set(['diagnosing', 'could not be diagnosed', 'resolved']);
 const workloadLabel = (w: StormWorkload): string => `${w.namespace}/${w.name}`;
 
 /** The digest's cause sections: "<emoji> *cause* · N\n`ns/a`, `ns/b`, …". */
@@ -116,9 +118,11 @@ export function stormView(slack: FakeSlack, channel: string, workloads: StormWor
     const mine = view.filter((m) => m.metadata?.event_type !== 'crashloop_storm' && m.text.includes(needle));
     parentsOf.set(workloadLabel(w), mine);
     const parent = mine[0];
-    const shows = parent !== undefined && parent.text.includes(w.cause) && JSON.stringify(parent.blocks).includes(`\`${w.cause}\``);
+    const blocks = parent === undefined ? '' : JSON.stringify(parent.blocks);
+    const shows = parent !== undefined && (w.cause === undefined ? blocks.includes('*Cause:* `') : parent.text.includes(w.cause) && blocks.includes(`\`${w.cause}\``));
     if (shows) parentsWithCause += 1;
-    if (shows || listing.get(workloadLabel(w)) === w.cause) causesVisible += 1;
+    const listed = listing.get(workloadLabel(w));
+    if (shows || (w.cause === undefined ? listed !== undefined && !NOT_A_CAUSE.has(listed) : listed === w.cause)) causesVisible += 1;
     for (const p of mine) maxReplies = Math.max(maxReplies, slack.threadOf(channel, p.ts).length);
   }
   const seen = new Set<string>();
