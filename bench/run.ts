@@ -27,7 +27,7 @@ let env: BenchEnv | undefined;
 try {
   if (want('engine')) {
     log('engine…');
-    const engine = engineBench(quick ? 200 : 2000);
+    const engine = engineBench(quick ? 200 : 2000, quick ? 20 : 200);
     details.engine = engine;
     out.engineOpsPerSec = engine.roundRobin.opsPerSec;
     out.engineP99Ms = engine.roundRobin.ms.p99;

@@ -67,6 +67,8 @@ export async function startBenchEnv(opts: { cluster: boolean; log: (line: string
         CLUSTER_NAME: 'bench',
         // A fresh prefix per process: queues and incidents of one measurement never meet another's.
         CRASHLOOP_REDIS_PREFIX: `bench${process.pid}x${(prefixes += 1)}`,
+        // BENCH_NODE_OPTIONS reaches every served bot and CLI run, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+        ...(process.env.BENCH_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }),
         ...extra,
       }),
       slowSlack: async (latencyMs) => {

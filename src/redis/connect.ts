@@ -27,6 +27,9 @@ function tlsOptions(settings: RedisSettings): RedisOptions['tls'] {
 export function connectRedis(settings: RedisSettings, purpose: RedisPurpose): Redis {
   const base: RedisOptions = {
     ...(purpose === 'producer' ? PRODUCER_OPTIONS : { maxRetriesPerRequest: purpose === 'queue' ? null : 2 }),
+    // The stores' commands issued in the same tick leave in one write (a job makes dozens, and each write
+    // is a system call). BullMQ's connections are left as they are: they run blocking commands.
+    ...(purpose === 'commands' ? { enableAutoPipelining: true } : {}),
     ...(settings.username === undefined ? {} : { username: settings.username }),
     ...(settings.password === undefined ? {} : { password: settings.password }),
   };
