@@ -83,5 +83,5 @@ describe('rule packs in the bot', () => {
     expect(code).toBe(2);
     expect(err.join('')).toContain(`${join(dir, 'bad.yaml')}:4: rules[0].cause: must be a cause id from the taxonomy`);
     expect(err.join('')).not.toMatch(/\n\s+at /);
-  });
+  }, 60_000);
 });
