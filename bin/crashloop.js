@@ -42,11 +42,14 @@ if (major < 24) {
   const { selectEntry } = await import('./select-entry.js');
   const { entry, mode, bundles } = selectEntry(new URL('../', import.meta.url));
   if (bundles.size > 0) {
-    // The run-time packages come from dist/vendor's minified bundles instead of their hundreds of files.
+    // The run-time packages come from dist/vendor's minified bundles instead of their hundreds of files,
+    // and ESM imports of node:http, node:tls and node:crypto from stand-ins that skip their lazy getters.
     module.registerHooks({
       resolve: (specifier, context, nextResolve) => {
         const bundle = bundles.get(specifier);
-        return bundle === undefined ? nextResolve(specifier, context) : { url: bundle.href, format: 'module', shortCircuit: true };
+        // require() of a built-in (the stand-ins' own, CommonJS packages') is left to Node.
+        if (bundle === undefined || context.conditions?.includes('require') || context.parentURL === bundle.href) return nextResolve(specifier, context);
+        return { url: bundle.href, format: 'module', shortCircuit: true };
       },
     });
   }

@@ -69,6 +69,15 @@ function vendorBundles(root, stamp) {
     if (typeof version !== 'string' || version !== installedVersion(root, pkg) || !existsSync(url)) return none;
     bundles.set(pkg, url);
   }
+  // Built-ins re-exported by plain properties (scripts/build.mjs): only for the Node that wrote them.
+  if (stamp.node === process.version && typeof stamp.builtins === 'object' && stamp.builtins !== null) {
+    for (const [name, file] of Object.entries(stamp.builtins)) {
+      const url = new URL(`dist/vendor/${file}`, root);
+      if (!existsSync(url)) return none;
+      bundles.set(`node:${name}`, url);
+      bundles.set(name, url);
+    }
+  }
   return bundles;
 }
 

@@ -132,6 +132,28 @@ try {
   rmSync(entryDir, { recursive: true, force: true });
 }
 
-writeFileSync(new URL('../dist/build-stamp.json', import.meta.url), `${JSON.stringify({ startedAt, vendored })}\n`);
+/**
+ * Node's `http`, `tls` and `crypto` have lazy getters (`http.WebSocket` loads Node's own undici,
+ * `tls.rootCertificates` parses every root certificate, `crypto.webcrypto` sets up WebCrypto). An ESM
+ * import of a built-in reads every export, getters included: `import { request } from 'node:http'` cost
+ * 80-320 ms where `require('node:http')` cost 9-24 ms (load 15). These stand-ins re-export the plain
+ * properties of the required module; the launcher sends the ESM imports of dist/ and dist/vendor to them.
+ */
+const SHIMMED_BUILTINS = ['http', 'tls', 'crypto'];
+const builtins = {};
+if (Object.keys(vendored).length > 0) {
+  for (const name of SHIMMED_BUILTINS) {
+    const mod = require(`node:${name}`);
+    const plain = Object.entries(Object.getOwnPropertyDescriptors(mod)).filter(([key, d]) => !d.get && /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default').map(([key]) => key);
+    const file = `builtin-${name}.js`;
+    writeFileSync(
+      new URL(file, vendorDir),
+      `import { createRequire } from 'node:module';\nconst m = createRequire(import.meta.url)('node:${name}');\nexport default m;\nexport const { ${plain.join(', ')} } = m;\n`,
+    );
+    builtins[name] = file;
+  }
+}
+
+writeFileSync(new URL('../dist/build-stamp.json', import.meta.url), `${JSON.stringify({ startedAt, vendored, builtins, node: process.version })}\n`);
 const count = Object.keys(vendored).length;
 log(`dist/ built${count > 0 ? `, ${count} packages bundled` : ''} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
