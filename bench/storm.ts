@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { payload } from '../test/alertmanager/fixtures.ts';
 import { TOKEN } from '../test/alertmanager/harness.ts';
-import type { FakeSlack } from '../test/support/fake-slack.ts';
+import type { ChannelMessage, FakeSlack } from '../test/support/fake-slack.ts';
 import { stormBatches, stormView, type StormWorkload } from '../test/support/storm-scenario.ts';
 import { ALERT_TOKEN, type BenchEnv } from './lib/env.ts';
 import { serve } from './lib/proc.ts';
@@ -140,7 +140,7 @@ export async function bench(env: BenchEnv, quick: boolean, log: (line: string) =
 }
 
 /** The same storm in-process over a fixture gateway (62 dns-failure, 30 oom-killed, 8 missing-dependency). */
-export async function fixtureStorm(latencyMs: number, count = 100, waitS = 240): Promise<StormFigures> {
+export async function fixtureStorm(latencyMs: number, count = 100, waitS = 240, onView?: (view: ChannelMessage[]) => void): Promise<StormFigures> {
   const [{ loadConfig }, { startBot }, { FixtureGateway }, { startFakeSlack }, { startRedis, uniqueName }, { stormSnapshot, stormWorkloads }] = await Promise.all([
     import('../src/config.ts'),
     import('../src/main.ts'),
@@ -166,7 +166,9 @@ export async function fixtureStorm(latencyMs: number, count = 100, waitS = 240):
   });
   const bot = await startBot({ config, createGateway: () => gateway, log: () => undefined });
   try {
-    return await stormFigures({ url: `http://127.0.0.1:${bot.port}/alertmanager`, token: TOKEN, slack, workloads, waitS, rss: () => process.memoryUsage().rss / 1024 / 1024 });
+    const figures = await stormFigures({ url: `http://127.0.0.1:${bot.port}/alertmanager`, token: TOKEN, slack, workloads, waitS, rss: () => process.memoryUsage().rss / 1024 / 1024 });
+    onView?.(slack.channelView(STORM_CHANNEL));
+    return figures;
   } finally {
     await bot.close();
     await slack.close();
