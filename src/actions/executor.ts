@@ -17,7 +17,10 @@ import { acknowledge, mute, unmute } from './handlers/quiet.ts';
 import { currentRevision } from './rollback/current-revision.ts';
 import { workloadOf, type BaseActionContext, type IncidentActions } from './context.ts';
 import { parentKey, renderParent } from '../incidents/parent-message.ts';
-import type { RenderedParent } from '../incidents/parent-message.ts';
+import type { OutboxContent } from '../slack/outbox-store.ts';
+import { isObject } from './json.ts';
+import { mrkdwn, userMention } from '../slack/mrkdwn.ts';
+import { clip } from '../slack/render/time.ts';
 import { formatDuration } from '../slack/render/time.ts';
 import { BUTTON_LABELS } from '../slack/render/buttons.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency.ts';
@@ -57,8 +60,8 @@ export interface ExecutorDeps {
    * is recorded on the incident, acknowledge and mute write here.
    */
   incidents?: IncidentActions;
-  /** The outbox (src/slack/outbox.ts): edits the incident's parent after an action. */
-  parents?: { put(key: string, target: { channel: string }, content: RenderedParent, options?: { priority?: number }): Promise<void> };
+  /** The outbox (src/slack/outbox.ts): edits the incident's parent, or the report, after an action. */
+  parents?: { put(key: string, target: { channel: string }, content: OutboxContent, options?: { priority?: number }): Promise<void> };
 }
 
 export interface ActionExecutorHandle extends ActionExecutor {
@@ -137,6 +140,9 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     ...deps.settings,
   };
   const pending = new Set<Promise<unknown>>();
+  // The latest action noted per execution (for its settle) and per report message (newest wins).
+  const noted = new Map<string, Promise<NotedAction | undefined>>();
+  const reportNotes = new Map<string, string>();
 
   const background = (task: () => Promise<unknown>): void => {
     const p = task()
@@ -273,6 +279,9 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     }
     // One thread reply per execution, whichever delivery of the click (Slack retries) it answers.
     const replyKey = `action:${key}:${randomUUID()}`;
+    // A rollout follow may end before the action's line is noted: its settle waits for the note.
+    let settleNote: (action: NotedAction | undefined) => void = () => undefined;
+    noted.set(request.stateId, new Promise((resolve) => (settleNote = resolve)));
     let outcome: ActionOutcome;
     if (actingWriter === undefined) {
       outcome = { status: 'failed', message: `This bot process has no access to cluster "${state.cluster}"; nothing was done.` };
@@ -289,12 +298,17 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     else await idem.release(key);
     outcome = { ...outcome, replyKey };
     await record(request, state, outcome);
-    if (outcome.status === 'done' && NOTED_ACTIONS.includes(request.actionId)) await noteOnParent(state, { by: request.user.id, what: outcome.message, at: now().toISOString() });
+    if (outcome.status === 'done' && NOTED_ACTIONS.includes(request.actionId)) {
+      const action = { by: request.user.id, what: outcome.message, at: now().toISOString() };
+      await noteOnParent(state, action);
+      settleNote(action);
+    } else {
+      settleNote(undefined);
+    }
     return outcome;
   }
 
   function baseContext(request: ActionRequest, state: ActionState, signal: AbortSignal | undefined): BaseActionContext {
-    let noted: { by: string; what: string; at: string } | undefined;
     return {
       request,
       state,
@@ -308,22 +322,52 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
       scheduleDebugCleanup: deps.scheduleDebugCleanup ?? (async () => logger.warn({ msg: 'no debug cleanup scheduler; the copy relies on activeDeadlineSeconds' })),
       settle: async (after) => {
         // The action's own line, now with how it ended; only if no later action replaced it.
-        const current = state.incident === undefined || deps.incidents === undefined ? undefined : (await deps.incidents.get(state.incident))?.action;
-        noted ??= current;
-        if (current === undefined || noted === undefined || current.at !== noted.at || current.by !== noted.by) return;
-        await noteOnParent(state, { ...current, after });
+        // Bounded: an execution that threw after its handler never notes (and drain() must not hang on it).
+        let timer: NodeJS.Timeout | undefined;
+        const mine = await Promise.race([noted.get(request.stateId), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 30_000)))]).finally(() => clearTimeout(timer));
+        noted.delete(request.stateId);
+        if (mine === undefined) return;
+        const incident = state.incident === undefined || deps.incidents === undefined ? undefined : await deps.incidents.get(state.incident);
+        if (incident !== undefined) {
+          const current = incident.action;
+          if (current === undefined || current.at !== mine.at || current.by !== mine.by) return;
+        } else if (state.messageKey !== undefined && reportNotes.get(state.messageKey) !== mine.at) {
+          return;
+        }
+        await noteOnParent(state, { ...mine, after });
       },
     };
   }
 
-  /** Records the action on the incident and edits its parent (a report without an incident has none). */
+  /**
+   * Records the action on the incident and edits its parent; a report that is no incident's parent (a
+   * `/crashloop` report, bound to its outbox message) gets the same line put into its own blocks.
+   */
   async function noteOnParent(state: ActionState, action: { by: string; what: string; after?: string; at: string }): Promise<void> {
-    if (state.incident === undefined || deps.incidents === undefined) return;
     try {
-      if (await deps.incidents.setAction(state.incident, action)) await refreshParent(state);
+      if (state.incident !== undefined && deps.incidents !== undefined && (await deps.incidents.get(state.incident)) !== undefined) {
+        if (await deps.incidents.setAction(state.incident, action)) await refreshParent(state);
+      } else {
+        await noteOnReport(state, action);
+      }
     } catch (err) {
-      logger.warn({ msg: 'could not note the action on the incident parent', error: String(err) });
+      logger.warn({ msg: 'could not note the action on the report', error: String(err) });
     }
+  }
+
+  /** Puts ":hammer_and_wrench: <what> by @user[, <after>]" above the report's buttons (replacing an older line). */
+  async function noteOnReport(state: ActionState, action: { by: string; what: string; after?: string; at: string }): Promise<void> {
+    const key = state.messageKey;
+    if (key === undefined || deps.parents === undefined) return;
+    const doc = await outboxStore.get(key);
+    if (doc === undefined) return;
+    const line = mrkdwn`:hammer_and_wrench: ${clip(action.what, 200)} by ${userMention(action.by)}${action.after === undefined ? '' : `, ${clip(action.after, 120)}`}`;
+    const note = { type: 'context', block_id: REPORT_NOTE_BLOCK, elements: [{ type: 'mrkdwn', text: line.text }] };
+    const blocks = (doc.content.blocks ?? []).filter((b) => !(isObject(b) && b.block_id === REPORT_NOTE_BLOCK));
+    const buttonsAt = blocks.findIndex((b) => isObject(b) && b.type === 'actions');
+    blocks.splice(buttonsAt === -1 ? blocks.length : buttonsAt, 0, note);
+    reportNotes.set(key, action.at);
+    await deps.parents.put(key, { channel: doc.channel }, { ...doc.content, blocks }, { priority: PRIORITY.parent });
   }
 
   async function refreshParent(state: ActionState): Promise<void> {
@@ -364,6 +408,15 @@ export function createActionExecutor(deps: ExecutorDeps): ActionExecutorHandle {
     },
   };
 }
+
+interface NotedAction {
+  by: string;
+  what: string;
+  at: string;
+}
+
+/** The block that carries the action line on a `/crashloop` report. */
+export const REPORT_NOTE_BLOCK = 'crashloop_action_note';
 
 function targetOf(state: ActionState): string {
   const w = state.workload;

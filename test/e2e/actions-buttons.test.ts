@@ -52,6 +52,12 @@ describe('report buttons on a real cluster', () => {
     // Clicked on the report itself: its buttons are bound to that message.
     const reportTs = String((report.result as { ts?: string } | undefined)?.ts);
     expect(await bot.click(ACTION_IDS.rolloutUndo, stateId, OPS, reportTs)).toBe(`:white_check_mark: <@${OPS}>: rolled back checkout to revision 1`);
+    // The report itself (no incident: a /crashloop report) is edited: what was done, by whom, how it ended.
+    const edits = (): string[] => bot.slack.callsOf('chat.update').filter((c) => c.args.ts === reportTs).map((c) => JSON.stringify(c.args.blocks ?? []));
+    const settledEdit = await bot.slack.waitFor(() => edits().find((b) => /:hammer_and_wrench: rolled back checkout to revision 1 by <@UOPS0001>, (rollout \d+\/\d+ ready|rollout failed[^"]*|rollout not confirmed[^"]*)/.test(b)), 90_000);
+    // The line sits above the buttons, which stay; the rest of the report is unchanged.
+    expect(settledEdit.indexOf('crashloop_action_note')).toBeLessThan(settledEdit.indexOf('"type":"actions"'));
+    expect(settledEdit).toContain(ACTION_IDS.rolloutUndo);
     const expected = await rolloutView(bot.twinNs, 'Deployment', 'checkout');
     const actual = await rolloutView(bot.ns, 'Deployment', 'checkout');
     expect(JSON.stringify(actual).replaceAll(bot.ns, '<bot.ns>')).toBe(JSON.stringify(expected).replaceAll(bot.twinNs, '<bot.ns>'));
