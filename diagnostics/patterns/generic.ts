@@ -59,7 +59,13 @@ export const GENERIC_PATTERNS: LogPattern[] = [
   {
     id: 'exec-enoent',
     cause: 'command-not-found',
-    re: /\bexec (\/?\S+): no such file or directory/,
+    // Go's os/exec ("exec /app/run: no such file or directory") and an init/supervisor reporting its own exec of the
+    // command (tini's "[FATAL tini (8)] exec app failed: No such file or directory", "execvp(app) failed: …"): the
+    // subject is the program being started, not a file the program reads.
+    re: anyOf([
+      /\bexec (\/?\S+): no such file or directory/,
+      /\bexec(?:vp?|ve)?(?:\(| +)['"]?(\/?[^\s'"():]+)['"]?\)? failed: no such file or directory/,
+    ], 'i'),
     weight: 4,
     subject: 1,
     title: 'The entrypoint $1 does not exist in the image (or its interpreter is missing)',
@@ -150,6 +156,16 @@ export const GENERIC_PATTERNS: LogPattern[] = [
     ]),
     weight: 3,
     title: 'The process crashed with a segmentation fault (SIGSEGV)',
+  },
+  // A supervisor reporting how its child died (Go's exec.ExitError text "signal: segmentation fault (core dumped)",
+  // Istio's pilot-agent, s6, supervisord): the child's SIGSEGV is the crash even when the supervisor logs it at
+  // warning level and then exits with its own code.
+  {
+    id: 'child-signal-segv',
+    cause: 'segfault',
+    re: /\b(?:exited|terminated|died|killed)\b[^\n]{0,80}\bsignal:? (?:segmentation fault|SIGSEGV|11\b)/,
+    weight: 3.8,
+    title: 'A supervised child process crashed with a segmentation fault (SIGSEGV)',
   },
   {
     id: 'enospc',
@@ -252,6 +268,11 @@ export const GENERIC_PATTERNS: LogPattern[] = [
       /DEPTH_ZERO_SELF_SIGNED_CERT/,
       /SSL(?:Error|_ERROR|: CERTIFICATE)/,
       /remote error: tls/,
+      // Minimal images' TLS clients (busybox/BearSSL wget, mbedTLS): "wget: TLS error from peer (alert code 40):
+      // handshake failure". An alert from the peer is a TLS failure, whatever connection error follows it.
+      /\bTLS error from (?:peer|server)\b/,
+      /\bTLS alert\b[^\n]{0,40}\b(?:received|from peer|code \d+)/,
+      /\(alert code \d+\)/,
       /wrong version number/,
       /doesn't contain any IP SANs/,
       /certificate is valid for/,
@@ -511,6 +532,17 @@ export const GENERIC_PATTERNS: LogPattern[] = [
     weight: 3.7,
     subject: 1,
     title: 'A required environment variable is not set: $1',
+  },
+  // The terse form of a start-up check: the whole line is "JWT_SECRET required" (Go's log.Fatal("JWT_SECRET
+  // required"), "fatal: API_TOKEN required."). The variable may be present but empty; either way it must be given a
+  // value. An env-like name followed by more words ("DATABASE_URL required TLS") is not this shape.
+  {
+    id: 'env-name-required-alone',
+    cause: 'missing-env-var',
+    re: /^[\W\dTZ]*(?:(?:[Ee]rror|ERROR|[Ff]atal|FATAL|panic)\W+)?[`'"]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[`'"]?:? (?:is )?(?:required|not set|empty)[.!]?\s*$/,
+    weight: 3.7,
+    subject: 1,
+    title: 'A required environment variable is not set (or empty): $1',
   },
   // "invalid value for key \"listen_port\" in /etc/proxy/proxy.yaml": a named setting the app rejects is its config.
   {

@@ -108,6 +108,9 @@ const SYMPTOM_SPAN = 30;
 // "python3 main.py\r" cannot open its file. Those missing files and commands are its symptoms.
 const SYMPTOMS_OF: Partial<Record<CauseId, Set<CauseId>>> = {
   'not-executable': new Set<CauseId>(['config-file-missing', 'command-not-found', 'app-error']),
+  // A failed TLS exchange ends the connection: busybox wget prints the peer's alert and then "Connection reset by
+  // peer"; the reset is the handshake's consequence, not a separate unreachable dependency.
+  'tls-error': new Set<CauseId>(['dependency-unreachable']),
 };
 
 function isSymptomOf(later: LogMatch, earlier: LogMatch): boolean {

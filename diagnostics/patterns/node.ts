@@ -1,4 +1,19 @@
 import type { LogPattern } from './types.ts';
+import type { LogLine } from '../context.ts';
+
+/** A relative (./, ../) or absolute path to a data file: what a missing config looks like through require(). */
+const DATA_FILE_REQUIRE = /^(?:\.{1,2}\/|\/)[^'"]*\.(?:json|ya?ml|env|toml|ini|conf)$/i;
+
+const REQUIRE_HEADLINE = /Cannot find (?:module|package) '([^']+)'/;
+
+/** The module named by the nearest "Cannot find module '…'" headline in the lines just before `index`. */
+function requiredNear(lines: LogLine[], index: number): string | undefined {
+  for (let i = index - 1; i >= Math.max(0, index - 12); i--) {
+    const h = REQUIRE_HEADLINE.exec(lines[i]?.text ?? '');
+    if (h) return h[1];
+  }
+  return undefined;
+}
 
 export const NODE_PATTERNS: LogPattern[] = [
   {
@@ -8,6 +23,10 @@ export const NODE_PATTERNS: LogPattern[] = [
     weight: 4,
     subject: 1,
     title: 'The Node.js module "$1" cannot be found in the image',
+    // require('./config.json') names a data file next to the code, not a package: a missing relative .json/.yaml/
+    // .env/.toml is the app's configuration file. A relative .js module or a bare package name stays a dependency.
+    // The error object's "code: 'MODULE_NOT_FOUND'" restates the headline a few lines up: it takes the headline's role.
+    classify: (m, lines, index) => (DATA_FILE_REQUIRE.test(m[1] ?? requiredNear(lines, index) ?? '') ? 'config-file-missing' : 'missing-dependency'),
   },
   {
     id: 'node-heap',
