@@ -65,10 +65,11 @@ function namesUsed() {
 }
 
 /**
- * undici (a megabyte of code) is named by client-node's config.js (fetch dispatchers) and by Bolt's Socket
- * Mode client (its WebSocket). Our Kubernetes reads and writes go through node:https
- * (src/cluster/actions/kube-rest.ts) and Slack over HTTP never opens a socket, so undici is loaded from
- * node_modules on first use only: each name is a stand-in that builds, calls or instanceof-checks the real one.
+ * undici (a megabyte of code) is named by client-node's config.js for its fetch dispatchers. Our
+ * Kubernetes reads and writes go through node:https (src/cluster/actions/kube-rest.ts), so for client-node
+ * undici is loaded from node_modules on first use only: each name is a stand-in that builds, calls or
+ * instanceof-checks the real one. (Bolt's Socket Mode client keeps the bundled undici: with the stand-in
+ * its WebSocket connected but never answered.)
  */
 const UNDICI_NAMES = ['Agent', 'ProxyAgent', 'WebSocket', 'ErrorEvent', 'MessageEvent', 'CloseEvent'];
 const UNDICI_FUNCTIONS = ['fetch', 'buildConnector', 'ping'];
@@ -85,7 +86,8 @@ ${UNDICI_FUNCTIONS.map((n) => `export function ${n}(...args) { return load().${n
 `;
 const lazyUndici = {
   name: 'lazy-undici',
-  resolveId: (source) => (source === 'undici' ? '\0lazy-undici' : null),
+  // client-node only: Bolt's Socket Mode client needs the real module (checked by a Socket Mode run of the bundle).
+  resolveId: (source, importer) => (source === 'undici' && importer?.includes('/@kubernetes/client-node/') ? '\0lazy-undici' : null),
   load: (id) => (id === '\0lazy-undici' ? LAZY_UNDICI : null),
 };
 
