@@ -317,6 +317,19 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
     throw new PermanentJobError('FORBIDDEN', reason);
   }
 
+  /** A storm member whose diagnosis gave up is listed as "could not be diagnosed", not "diagnosing" forever. */
+  async function stormGaveUp(job: DiagnosisJob, code: string): Promise<void> {
+    const incident = job.data.incident;
+    if (deps.storms === undefined || incident === undefined || job.data.origin !== 'alertmanager') return;
+    const channel = job.data.reply.channel;
+    try {
+      const storm = await deps.storms.failed(channel, incident, code);
+      if (storm !== undefined) await refreshStormDigest(deps.storms, deps.outbox, channel, storm, now());
+    } catch (error) {
+      deps.log?.('storm digest: could not record a failed diagnosis', error);
+    }
+  }
+
   return async function processDiagnosisJob(rawJob: DiagnosisJob, signal?: AbortSignal): Promise<DiagnosisResult> {
     // Redis is a trust boundary: a job that does not validate is dropped without a word to anyone it names.
     const valid = validateJobData(rawJob.data);
@@ -340,8 +353,10 @@ export function createDiagnosisProcessor(deps: DiagnosisDeps) {
           const message = unreachable ? unreachableMessage(cluster, classified.userMessage, !last) : failedMessage(target, classified.userMessage);
           await tell(job, last ? 'gave-up' : 'retrying', message).catch(() => undefined);
         }
+        if (last) await stormGaveUp(job, classified.code);
         throw classified;
       }
+      await stormGaveUp(job, classified.code);
       if (!(error instanceof PermanentJobError)) {
         // Told already for resolution failures; tell now for cluster errors met later.
         const message =

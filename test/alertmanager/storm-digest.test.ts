@@ -38,11 +38,12 @@ afterEach(async () => {
   run = undefined;
 });
 
-async function start(count: number, options: { latencyMs?: number; paceMs: number }): Promise<Run> {
+async function start(count: number, options: { latencyMs?: number; paceMs: number; missing?: number }): Promise<Run> {
   const redis = await startRedis();
   const slack = await startFakeSlack(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs });
   const workloads = stormWorkloads(count);
-  const gateway = FixtureGateway.fromSnapshots(workloads.map(stormSnapshot), CLUSTER);
+  // `missing` workloads alert but are not in the cluster: their diagnosis fails for good.
+  const gateway = FixtureGateway.fromSnapshots(workloads.slice(0, workloads.length - (options.missing ?? 0)).map(stormSnapshot), CLUSTER);
   const prefix = uniqueName('storm');
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test-0000',
@@ -133,6 +134,18 @@ describe('storm digest', () => {
     expect(posts.slice(digestAt + 1).every((c) => !String(c.args.text).includes('diagnosing now'))).toBe(true);
     // Edits of the digest were coalesced: fewer than one per change (100 joins + 100 diagnoses).
     expect(only?.updates ?? 0).toBeLessThan(200);
+  }, 300_000);
+
+  it('lists a storm member whose diagnosis fails for good as "could not be diagnosed", not "diagnosing" forever', async () => {
+    const r = await start(8, { paceMs: 20, missing: 1 });
+    await storm(r);
+    const gone = r.workloads[7];
+    const listing = await r.slack.waitFor(() => {
+      const view = stormView(r.slack, CHANNEL, r.workloads);
+      return view.digestListing.get(`${gone?.namespace ?? ''}/${gone?.name ?? ''}`) === 'could not be diagnosed' && view.parentsWithCause === 7 ? view.digestListing : undefined;
+    }, 120_000);
+    expect([...listing.values()].filter((c) => c === 'diagnosing')).toHaveLength(0);
+    expect(stormView(r.slack, CHANNEL, r.workloads).digests).toHaveLength(1);
   }, 300_000);
 
   it('through 429s and a slow Slack: still one digest, one parent each with its cause, one rate-limit notice', async () => {
