@@ -303,6 +303,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       // bound, and a refused one never runs (src/queue/bounded-enqueue.ts).
       const producer = connectRedis(config.redis, 'producer');
       closers.push(async () => producer.disconnect());
+      // It refuses commands until it is connected: wait for it (bounded, as for the main connection) so
+      // that a command arriving right after start-up on a slow machine is not refused needlessly.
+      await checkRedisLogin(producer, config.redis);
       router = createJobRouter(clusters, { connection: producer, prefix });
       const r = router;
       closers.push(() => r.close());
