@@ -31,13 +31,19 @@ function initFailureUnderSmallLimit(c: ContainerCtx, msg: string): StartClass | 
 }
 
 export function classifyStartMessage(msg: string): StartClass | undefined {
-  if (/OOM-killed|memory limit too low|out of memory/i.test(msg)) return { cause: 'oom-killed', title: 'the container was OOM-killed while starting (memory limit too low)' };
+  // runc says it with the numbers: "set memory limit 10485760 too low; should be at least 12582912 bytes".
+  if (/OOM-killed|memory limit (?:of )?(?:\d+ ?\w{0,3} )?too low|out of memory/i.test(msg)) return { cause: 'oom-killed', title: 'the container was OOM-killed while starting (memory limit too low)' };
   // The runtime refuses a memory limit below its own minimum (Docker: "Minimum memory limit allowed is 6MB").
   const minimum = /[Mm]inimum memory limit (?:allowed )?(?:is|of) (\d+ ?[KMG]i?B?)|memory limit (?:is )?(?:below|under|less than) the minimum/.exec(msg);
   if (minimum) return { cause: 'oom-killed', title: `the runtime refuses a memory limit below its minimum${minimum[1] ? ` (${minimum[1]})` : ''}: the limit is too low for the container to start at all` };
+  // runc refuses the environment itself: a value (or name) that is not a valid C string, usually a binary Secret value
+  // injected with envFrom/secretKeyRef, or a NUL byte. The pod spec's environment is what to fix.
+  if (/setenv: invalid argument/i.test(msg)) return { cause: 'config-invalid', title: 'the runtime refuses an environment variable (setenv: invalid argument): a value from a Secret or ConfigMap is not a plain string (binary data, a NUL byte) or a name is invalid' };
   if (/exec format error/i.test(msg)) return { cause: 'exec-format-error', title: 'the binary was built for another CPU architecture (exec format error)' };
   if (/bad interpreter|\r|\^M/.test(msg)) return { cause: 'not-executable', title: 'the script has a bad #! line or CRLF line endings' };
-  if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file/i.test(msg)) {
+  // The runtime cannot create a hostPath or mount point on a read-only host ("mkdir /mnt/ephemeral: read-only file
+  // system" in the start message): a volume that cannot be set up, not the app writing where it may not.
+  if (/error mounting|mount(?:ing)? [^\n]*(?:not a directory|no such file)|rootfs|mountpoint|Are you trying to mount a directory onto a file|\bmkdir \S+: read-only file system/i.test(msg)) {
     return { cause: 'volume-mount-failure', title: 'a volume cannot be mounted into the container' };
   }
   const exe = /exec: \\*"([^"\\]+)\\*": (executable file not found in \$PATH|no such file or directory|stat [^:]+: no such file or directory|permission denied|is a directory)/i.exec(msg)
