@@ -10,6 +10,7 @@ export const K8S_COMPONENT_PATTERNS: LogPattern[] = [
     re: /plugin\/loop: (?:Loop \([^)]*\) detected|[^\n]*loop detected)/i,
     weight: 5,
     title: 'CoreDNS detected a forwarding loop: the node resolv.conf points back at CoreDNS',
+    fixKind: 'fix-config',
     fixAdvice: 'Break the loop: CoreDNS forwards to the node\'s /etc/resolv.conf, which points at a local resolver (127.0.0.53 systemd-resolved, 127.0.0.1 dnsmasq). Point the kubelet at a file with real upstream servers (resolvConf: /run/systemd/resolve/resolv.conf in the kubelet config, or --resolv-conf) or replace `forward . /etc/resolv.conf` in the coredns ConfigMap with upstream IPs, then restart the CoreDNS pods.',
   },
   {

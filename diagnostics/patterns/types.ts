@@ -1,4 +1,4 @@
-import type { CauseId } from '../types.ts';
+import type { CauseId, FixSpecificKind } from '../types.ts';
 import type { LogLine } from '../context.ts';
 
 /** One log signature. `weight` ranks signatures on the same line: 1 = a generic crash marker
@@ -24,6 +24,9 @@ export interface LogPattern {
   fixedSubject?: string;
   /** The fix's first move when this signature knows better than its cause's generic fix. */
   fixAdvice?: string;
+  /** The fix kind when this signature's fix is not its cause's usual one (a CoreDNS forwarding loop is fixed in the
+   *  kubelet's or CoreDNS's configuration, not by correcting a name). */
+  fixKind?: FixSpecificKind;
 }
 
 /** Names that look like environment variables rather than dict keys: DATABASE_URL, API_KEY, PORT. */

@@ -140,7 +140,9 @@ function evaluate(ctx: Context): Finding[] {
       out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), `"${c.name}": the environment variable ${m.subject} is not set (${m.line.text.trim().slice(0, 120)})`, ev, undefined, { subject: m.subject }));
       continue;
     }
-    out.push(makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice ?? adviceFor(ctx, c, m.cause, m.line.text) }));
+    const finding = makeFinding(ctx, c, m.cause, logConfidence(m.weight), titleFor(c.name, m.title, m.pattern.title, m.line.text), ev, undefined, { subject: m.subject, advice: m.pattern.fixAdvice ?? adviceFor(ctx, c, m.cause, m.line.text) });
+    if (m.pattern.fixKind && m.cause === m.pattern.cause) finding.fix.fixKind = m.pattern.fixKind;
+    out.push(finding);
   }
   return out;
 }
